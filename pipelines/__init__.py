@@ -1,0 +1,1 @@
+"""Item pipelines (extract, normalize, validate, dedup) and the code they run."""

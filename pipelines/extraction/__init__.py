@@ -1,0 +1,1 @@
+"""Pure extraction functions over a parsed page: metadata, body, classification."""

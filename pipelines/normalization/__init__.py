@@ -1,0 +1,1 @@
+"""Pure normalization functions: text, dates, URLs, language."""

@@ -1,0 +1,199 @@
+"""Date strings as pages, feeds and sitemaps state them -> aware datetimes.
+
+Order of attempts: epoch seconds, ISO 8601, the site's own strptime formats,
+RFC 822 (feeds; dateparser misreads it under `languages=['vi']`), then cleaned
+free text through dateparser. Explicit offsets (`GMT+7`, `UTC-05:00`, `+0700`)
+are read here rather than by dateutil, which flips the sign of `GMT+7`.
+The offset is kept as the page states it; `tz_assumed` marks the ones we supplied.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from .timezones import fixed, localize, zone
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f]")
+_EPOCH = re.compile(r"^\d{10}(\d{3})?$")
+_ISO = re.compile(
+    r"^(\d{4})-?(\d{2})-?(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?"
+    r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?$"
+)
+_RFC822 = re.compile(r"^(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}")
+# An explicit UTC offset: `GMT+7`, `(GMT+07:00)`, `UTC -5`, or a bare `+0700` after a time.
+_OFFSET = re.compile(
+    r"\(?\s*(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\s*\)?"
+    r"|(?<=:\d\d)\s*([+-])(\d{2}):?(\d{2})\b",
+    re.I,
+)
+_HAS_TIME = re.compile(r"\d{1,2}\s*(?::|h|giờ)\s*\d{2}|\b(?:giờ|phút|hour|minute|min)s?\b", re.I)
+
+# Vietnamese forms dateparser cannot read (measured in the research probe).
+_VI_PREFIX = re.compile(
+    r"^\s*(?:cập nhật|đăng|xuất bản|ngày đăng|ngày cập nhật|thời gian)(?:\s+lúc)?\s*:?\s*", re.I
+)
+_VI_WEEKDAY = re.compile(
+    r"\b(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|bẩy)|chủ\s+nhật|t[2-7]|cn)\b\s*[,\-–]?\s*", re.I
+)
+_VI_HOUR_H = re.compile(r"\b(\d{1,2})\s*h\s*(\d{2})\b", re.I)
+_VI_HOUR_WORDS = re.compile(r"\b(\d{1,2})\s*giờ\s*(\d{1,2})\s*(?:phút)?", re.I)
+_VI_NGAY = re.compile(r"\bngày\s+(?=\d)", re.I)
+_VI_LUC = re.compile(r"\blúc\b", re.I)
+_EN_PREFIX = re.compile(
+    r"^\s*(?:(?:first\s+|last\s+)?(?:published|posted|updated|modified|created|date|dated)"
+    r"(?:\s+(?:on|at))?|veröffentlicht(?:\s+am)?|aktualisiert(?:\s+am)?|publié\s+le|mis\s+à\s+jour\s+le"
+    r"|publicado(?:\s+el)?|actualizado(?:\s+el)?|pubblicato(?:\s+il)?)\s*:?\s*",
+    re.I,
+)
+_SEPARATORS = re.compile(r"\s*[|•·]\s*|\s+[-–—]\s+|,\s*|\s+/\s+")
+_JUST_NOW = re.compile(r"^(?:vừa xong|vừa đăng|just now|gerade eben|à l'instant)$", re.I)
+
+_EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class DateContext:
+    """What a page tells us about how to read its dates."""
+
+    base: datetime  # aware; relative dates ("2 giờ trước") count back from it
+    tz: str | None = None  # IANA zone or `+07:00`; None: UTC is assumed
+    languages: tuple[str, ...] = ()
+    date_order: str | None = None  # DMY, MDY or YMD; None lets dateparser decide
+    formats: tuple[str, ...] = field(default=())  # strptime formats tried first
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    value: datetime  # aware, fixed offset
+    tz_assumed: bool
+    has_time: bool
+
+    def isoformat(self) -> str:
+        return self.value.isoformat()
+
+
+def prepare(raw: str) -> str:
+    """NFC, no invisible characters, NBSP -> space, whitespace collapsed."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", raw))
+    return " ".join(text.split())
+
+
+def parse_date(raw: str | None, ctx: DateContext) -> ParsedDate | None:
+    """Parse one date string; None when it is not a plausible date."""
+    if not raw:
+        return None
+    text = prepare(str(raw))[:200]
+    if not text:
+        return None
+    try:
+        parsed = _parse(text, ctx)
+    except (ValueError, OverflowError, OSError, TypeError, KeyError, AttributeError):
+        return None  # dateparser and strptime raise many types on odd input
+    if parsed is None or not _plausible(parsed.value, ctx.base):
+        return None
+    if ctx.tz and not parsed.tz_assumed and parsed.value.utcoffset() == timedelta(0):
+        # A UTC stamp is a machine serialization; show the site's own wall clock.
+        return ParsedDate(fixed(parsed.value.astimezone(zone(ctx.tz))), False, parsed.has_time)
+    return parsed
+
+
+def _plausible(value: datetime, base: datetime) -> bool:
+    # A week of slack: pages are dated ahead by timezone slips and scheduled posts.
+    return _EARLIEST <= value <= base + timedelta(days=7)
+
+
+def _parse(text: str, ctx: DateContext) -> ParsedDate | None:
+    local_tz = zone(ctx.tz) if ctx.tz else timezone.utc
+    if _EPOCH.match(text):
+        seconds = int(text[:10])
+        return ParsedDate(fixed(datetime.fromtimestamp(seconds, local_tz)), True, True)
+    iso = _ISO.match(text)
+    if iso:
+        return _from_iso(iso, local_tz)
+    for fmt in ctx.formats:
+        try:
+            value = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return _attach(value, local_tz, _HAS_TIME.search(text) is not None)
+    if _RFC822.match(text):
+        value = email.utils.parsedate_to_datetime(text)
+        return _attach(value, local_tz, True)
+    return _parse_free_text(text, ctx, local_tz)
+
+
+def _from_iso(match: re.Match[str], local_tz: Any) -> ParsedDate:
+    year, month, day, hour, minute, second, offset = match.groups()
+    value = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+    if offset:
+        value = value.replace(tzinfo=_offset_tz(offset))
+        return ParsedDate(value, False, hour is not None)
+    return _attach(value, local_tz, hour is not None)
+
+
+def _offset_tz(offset: str) -> timezone:
+    if offset.upper() == "Z":
+        return timezone.utc
+    sign = -1 if offset[0] == "-" else 1
+    digits = offset[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
+
+
+def _attach(value: datetime, local_tz: Any, has_time: bool) -> ParsedDate:
+    if value.tzinfo is not None:
+        return ParsedDate(fixed(value), False, has_time)
+    return ParsedDate(localize(value, local_tz), True, has_time)
+
+
+def clean_text(text: str) -> tuple[str, timezone | None]:
+    """Strip prefixes, weekdays and separators; pull out an explicit UTC offset."""
+    offset: timezone | None = None
+    match = _OFFSET.search(text)
+    if match:
+        sign, hours, minutes = (match.group(1), match.group(2), match.group(3)) if match.group(1) \
+            else (match.group(4), match.group(5), match.group(6))
+        delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
+        if delta <= timedelta(hours=14):
+            offset = timezone(-delta if sign == "-" else delta)
+            text = text[: match.start()] + " " + text[match.end():]
+    text = _VI_PREFIX.sub("", text)
+    text = _EN_PREFIX.sub("", text)
+    text = _VI_WEEKDAY.sub(" ", text)
+    text = _VI_HOUR_WORDS.sub(r"\1:\2", text)
+    text = _VI_HOUR_H.sub(r"\1:\2", text)
+    text = _VI_NGAY.sub("", text)
+    text = _VI_LUC.sub(" ", text)
+    text = _SEPARATORS.sub(" ", text)
+    return " ".join(text.split()).strip(" ,-–"), offset
+
+
+def _parse_free_text(text: str, ctx: DateContext, local_tz: Any) -> ParsedDate | None:
+    cleaned, offset = clean_text(text)
+    if not cleaned:
+        return None
+    base_local = ctx.base.astimezone(local_tz)
+    if _JUST_NOW.match(cleaned):
+        return ParsedDate(fixed(base_local), True, True)
+    value = _dateparser(cleaned, ctx, base_local.replace(tzinfo=None))
+    if value is None:
+        return None
+    has_time = _HAS_TIME.search(text) is not None or value.time() != datetime.min.time()
+    if offset is not None:
+        return ParsedDate(value.replace(tzinfo=None, microsecond=0).replace(tzinfo=offset), False, has_time)
+    return _attach(value.replace(microsecond=0), local_tz, has_time)
+
+
+def _dateparser(text: str, ctx: DateContext, base: datetime) -> datetime | None:
+    import dateparser  # slow to import; only free-text dates need it
+
+    settings: dict[str, Any] = {"PREFER_DATES_FROM": "past", "RELATIVE_BASE": base}
+    if ctx.date_order:
+        settings["DATE_ORDER"] = ctx.date_order
+    languages = list(dict.fromkeys([*ctx.languages, "en"])) if ctx.languages else None
+    result: datetime | None = dateparser.parse(text, languages=languages, settings=settings)
+    return result

@@ -1,0 +1,33 @@
+"""Text field normalization: NFC, no zero-width characters, collapsed whitespace."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Zero-width and invisible formatting characters that break matching and hashing.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f]")
+_SPACES = re.compile(r"[^\S\n]+")  # any whitespace except newline (NBSP included)
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def clean_inline(value: str | None) -> str | None:
+    """One-line text field: NFC, invisible characters removed, whitespace collapsed."""
+    if value is None:
+        return None
+    value = _INVISIBLE.sub("", unicodedata.normalize("NFC", value))
+    value = " ".join(value.split())
+    return value or None
+
+
+def clean_block(value: str | None) -> str:
+    """Multi-paragraph text: one paragraph per line, each line collapsed."""
+    if not value:
+        return ""
+    value = _INVISIBLE.sub("", unicodedata.normalize("NFC", value))
+    lines = (_SPACES.sub(" ", line).strip() for line in value.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def word_count(text: str) -> int:
+    return len(re.findall(r"\w+", text))

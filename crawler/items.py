@@ -58,6 +58,7 @@ class ExtractedArticle:
     http_status: int | None = None
     profile: str | None = None
     input: str | None = None
+    requested_url: str | None = None
 
 
 @dataclass
@@ -66,7 +67,7 @@ class ArticleRecord:
 
     url: str
     fetched_url: str
-    site: str
+    site: str | None
     site_name: str | None
     title: str
     description: str | None
@@ -88,6 +89,8 @@ class ArticleRecord:
     http_status: int | None
     schema_version: int = SCHEMA_VERSION
     input: str | None = None
+    # Provenance for run reports, never exported: the URL the crawl was asked for.
+    requested_url: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict in schema order; `input` only in extract mode."""

@@ -1,0 +1,108 @@
+"""`newscrawl extract PATH...`: the crawl's extraction and normalization on saved pages."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import zlib
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any, Iterator
+
+from crawler import settings as defaults
+from crawler.items import RawPage
+from pipelines.errors import PageRejected
+from pipelines.extraction.document import decode_html
+from pipelines.process import process_page
+
+from .checks import check_output, check_url
+from .errors import UsageError
+
+PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser("extract", help="extract articles from saved pages (no network)",
+                                 description="Extract saved pages (.html, .html.gz, directories recursively).")
+    parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.add_argument("--url", help="the original URL of the page (one input file only)")
+    parser.add_argument("-o", "--output", help="write JSON lines here instead of stdout")
+    parser.add_argument("--max-bytes", type=int, default=defaults.NEWSCRAWL_MAX_PAGE_BYTES,
+                        help="refuse pages larger than this (default %(default)s)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.url:
+        check_url(args.url)
+    out_path = check_output(args.output)
+    files = list(_inputs(args.paths))
+    if args.url and len(files) > 1:
+        raise UsageError("--url gives one page's URL, but several input files were given")
+    failed = 0
+    out: IO[str] = out_path.open("w", encoding="utf-8") if out_path else sys.stdout
+    try:
+        for path in files:
+            line = extract_file(path, args.url, args.max_bytes)
+            failed += "error" in line
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+            out.flush()
+    finally:
+        if out_path:
+            out.close()
+    if failed:
+        print(f"newscrawl extract: {failed} of {len(files)} inputs gave no article", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _inputs(paths: list[str]) -> Iterator[Path]:
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(PAGE_SUFFIXES))
+            yield from found
+        else:
+            yield path  # a missing file becomes an error line, not an abort
+
+
+def extract_file(path: Path, url: str | None, max_bytes: int) -> dict[str, Any]:
+    """One input -> its record as a dict, or {"input", "error"}."""
+    try:
+        raw = read_page(path, url, max_bytes)
+        return process_page(raw).to_dict()
+    except PageRejected as exc:
+        return {"input": str(path), "error": f"{exc.reason}: {exc.detail}"}
+    except Exception as exc:  # noqa: BLE001  one bad page must not stop the others
+        return {"input": str(path), "error": f"internal: {type(exc).__name__}: {exc}"}
+
+
+def read_page(path: Path, url: str | None, max_bytes: int) -> RawPage:
+    try:
+        data = path.read_bytes()
+        mtime = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+    except OSError as exc:
+        raise PageRejected("unreadable", exc.strerror or str(exc)) from None
+    if path.name.lower().endswith(".gz"):
+        data = _gunzip(data, max_bytes)
+    if len(data) > max_bytes:
+        raise PageRejected("too_large", f"{len(data)} bytes, over the limit of {max_bytes}")
+    return RawPage(
+        url=url or path.resolve().as_uri(),
+        html=decode_html(data),
+        fetched_at=mtime.isoformat(timespec="seconds"),
+        input=str(path),
+    )
+
+
+def _gunzip(data: bytes, max_bytes: int) -> bytes:
+    """Decompress at most max_bytes + 1 (a gzip bomb stops there)."""
+    decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = decoder.decompress(data, max_bytes + 1)
+    except zlib.error as exc:
+        raise PageRejected("unreadable", f"not a valid gzip file ({exc})") from None
+    if len(out) <= max_bytes and not decoder.eof:
+        raise PageRejected("unreadable", "truncated gzip file")
+    return out

@@ -1,0 +1,114 @@
+"""RawPage -> ExtractedArticle: the extraction stage, as a function and as a pipeline."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from crawler.items import DateCandidate, ExtractedArticle, RawPage
+from crawler.profiles import SiteProfile, get_profile, profile_for_host
+
+from .errors import PageRejected
+from .extraction import body as body_mod
+from .extraction.classify import check_article, check_blocked, link_density
+from .extraction.datefinder import find_dates
+from .extraction.document import parse_html
+from .extraction.metadata import clean_authors, read_facts
+from .extraction.structured import read_structured
+from .extraction.titles import choose_title
+from .normalization.urls import host_of
+
+# `(Dân trí) - `, `(NLĐO) - `, `TTO - `, `VOV.VN - `: an agency tag in front of the lead.
+_LEAD_TAG = re.compile(r"^(?:\([^()]{2,24}\)|[A-ZĐ][A-ZĐ0-9.]{1,11})\s*[-–—]\s+")
+
+
+def resolve_profile(raw: RawPage) -> SiteProfile | None:
+    if raw.profile:
+        return get_profile(raw.profile)
+    return profile_for_host(host_of(raw.url))
+
+
+def extract_article(raw: RawPage, profile: SiteProfile | None = None) -> ExtractedArticle:
+    """Extract one page; PageRejected when it is not an article."""
+    profile = profile or resolve_profile(raw)
+    tree = parse_html(raw.html)
+    check_blocked(tree, raw.html)
+    data = read_structured(tree)
+    page_url = raw.url or None
+    facts = read_facts(tree, data, page_url, profile.author_xpath if profile else None)
+    title = choose_title(tree, data, facts.site_names, profile.title_xpath if profile else None)
+    dates = find_dates(tree, data, facts.canonical or raw.url, profile.date_xpath if profile else None)
+    dates += [DateCandidate(value, source) for source, value in raw.hints.items() if source in ("sitemap", "feed")]
+    noise = body_mod.page_noise(tree)
+    density = link_density(tree)
+    text = body_mod.extract_body(tree, page_url, profile.prune_xpaths if profile else ())
+    body = body_mod.clean_body(text, title=title, noise=noise)
+    description = _strip_lead_tag(facts.description, profile)
+    body.text = _strip_first_line_tag(body.text, facts.description, description)
+    check_article(data, body.text, density)
+    if not title:
+        raise PageRejected("not_article", "no headline found")
+    authors = facts.authors or clean_authors(body.authors, facts.publisher_names)
+    return ExtractedArticle(
+        url=facts.canonical or raw.url,
+        fetched_url=raw.url,
+        fetched_at=raw.fetched_at,
+        title=title,
+        description=description,
+        text=body.text,
+        authors=authors,
+        source_credit=body.source_credit,
+        site_name=facts.site_names[0] if facts.site_names else None,
+        dates=dates,
+        html_lang=facts.language,
+        tags=facts.tags,
+        section=facts.section,
+        image=facts.image,
+        http_status=raw.http_status,
+        profile=profile.name if profile else None,
+        input=raw.input,
+        requested_url=raw.requested_url,
+    )
+
+
+def _strip_lead_tag(lead: str | None, profile: SiteProfile | None) -> str | None:
+    if not lead:
+        return lead
+    if profile and profile.lead_prefix:
+        lead = re.sub(profile.lead_prefix, "", lead)
+    return _LEAD_TAG.sub("", lead, count=1)
+
+
+def _strip_first_line_tag(text: str, raw_lead: str | None, lead: str | None) -> str:
+    """The body repeats the lead with its agency tag; drop the tag there too."""
+    if not text or not raw_lead or not lead or raw_lead == lead or not raw_lead.endswith(lead):
+        return text
+    tag = raw_lead[: len(raw_lead) - len(lead)]
+    if tag.startswith("(") and text.startswith(tag):  # datelines such as `WASHINGTON —` stay
+        return text[len(tag):]
+    return text
+
+
+class ExtractPipeline:
+    """RawPage -> ExtractedArticle; other items pass through. Drops non-articles with a reason."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, RawPage):
+            return item
+        try:
+            return extract_article(item)
+        except PageRejected as exc:
+            stats = self.crawler.stats
+            if stats is not None:
+                stats.inc_value(f"newscrawl/dropped/{exc.reason}")
+            raise DropItem(f"{exc.reason}: {exc.detail}: {item.url}") from None

@@ -1,0 +1,62 @@
+"""Is this page an article a reader would see? Reasons when it is not."""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from ..errors import PageRejected
+from .structured import ARTICLE_TYPES, Structured
+
+# Interstitials served with status 200: JS cookie walls, bot checks, consent gates.
+_CHALLENGE = re.compile(
+    r"document\.cookie\s*=.*?(?:location\.reload|window\.location)|window\.location\.href\s*=|"
+    r"attention required|just a moment\.\.\.|checking your browser|cf-browser-verification|"
+    r"captcha|are you a robot|enable javascript and cookies|ddos protection by",
+    re.I | re.S,
+)
+_LISTING_TYPES = {"collectionpage", "itemlist", "searchresultspage", "profilepage", "webpage"}
+MIN_ARTICLE_WORDS = 40  # below this, a page needs article markup to count as one
+
+
+def check_blocked(tree: HtmlElement, html: str) -> None:
+    """Raise for anti-bot and cookie-wall pages (tiny visible text, a challenge script)."""
+    if not _CHALLENGE.search(html[:20000]):
+        return
+    texts = tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+    if len(" ".join(" ".join(texts).split())) < 600:
+        raise PageRejected("blocked", "an anti-bot or cookie-wall page, not the article")
+
+
+def check_article(data: Structured, text: str, link_density: float) -> None:
+    """Raise unless the page looks like one article (declared or by its text)."""
+    words = len(text.split())
+    declared = bool(data.types & ARTICLE_TYPES) or (data.first("og:type") or "").lower() == "article"
+    if not text.strip():
+        raise PageRejected("not_article", "no article text found")
+    if declared and words >= 15:
+        return
+    if data.types & _LISTING_TYPES and not declared and link_density > 0.5:
+        raise PageRejected("not_article", "a listing page (collection markup, mostly links)")
+    if words < MIN_ARTICLE_WORDS:
+        raise PageRejected("not_article", f"too little text for an article ({words} words)")
+    if paywalled(data) and words < 120:
+        raise PageRejected("paywalled", "a paywall stub: only a teaser is readable")
+
+
+def paywalled(data: Structured) -> bool:
+    free = data.article.get("isAccessibleForFree")
+    return str(free).lower() in ("false", "0", "no")
+
+
+def link_density(tree: HtmlElement) -> float:
+    """Share of the body's visible text that sits inside links."""
+    body = tree.find("body")
+    if body is None:
+        return 0.0
+    total = len(" ".join(body.text_content().split()))
+    if not total:
+        return 0.0
+    linked = sum(len(" ".join(a.text_content().split())) for a in body.iter("a"))
+    return min(1.0, linked / total)

@@ -1,0 +1,133 @@
+"""Publication and modification date candidates, most reliable evidence first.
+
+JSON-LD, then meta tags, then <time datetime>, then the visible date text near
+the headline, then the URL path. Never an image URL, never a sidebar, never a
+guess: a page with no date evidence gets no candidate.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from crawler.items import DateCandidate
+
+from .structured import Structured, text_of
+
+PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate",
+    "publish-date", "publish_date", "published_time", "article.published", "dc.date.issued",
+    "dcterms.issued", "dcterms.created", "dc.date.created", "sailthru.date", "parsely-pub-date",
+    "article:published", "its_publication", "date", "dc.date", "original-publish-date", "datecreated",
+    "cxenseparse:recs:publishtime", "article.created", "publication_date",
+)
+MODIFIED_META = (
+    "article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "lastmod",
+    "last-modified", "article.updated", "dc.date.modified", "article:updated_time",
+)
+# Elements whose dates belong to something other than this article.
+_FOREIGN = re.compile(
+    r"related|sidebar|widget|comment|footer|recommend|popular|trending|most-read|mostread|"
+    r"newsletter|promo|teaser|outbrain|taboola|breadcrumb|weather|calendar|\bnav", re.I
+)
+_DATE_CLASS = re.compile(r"date|time|publish|posted|byline|dateline|meta|info|author|detail-top", re.I)
+_VISIBLE_DATE = re.compile(
+    r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{4}-\d{2}-\d{2}"
+    r"|\d{1,2}\.?\s+(?:tháng\s+\d{1,2}|[A-Za-zÀ-ÿ]{3,10}\.?)\s*,?\s+\d{4}"
+    r"|[A-Za-zÀ-ÿ]{3,10}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+    r"|\d+\s+(?:giờ|phút|ngày|tuần)\s+trước|\b(?:hôm qua|hôm nay)\b|\d+\s+(?:hours?|minutes?|days?)\s+ago",
+    re.I,
+)
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|$|[-_])")
+_MAX_VISIBLE = 90  # characters: a date line, not a paragraph that mentions a date
+
+
+def find_dates(tree: HtmlElement, data: Structured, url: str, date_xpath: str | None) -> list[DateCandidate]:
+    found: list[DateCandidate] = []
+    if date_xpath:
+        for hit in tree.xpath(date_xpath)[:1]:
+            raw = hit if isinstance(hit, str) else " ".join(hit.text_content().split())
+            if raw.strip():
+                found.append(DateCandidate(str(raw).strip(), "visible"))
+    article = data.article
+    for key, kind in (("datePublished", "published"), ("dateCreated", "published"), ("dateModified", "modified")):
+        value = text_of(article.get(key))
+        if value:
+            found.append(DateCandidate(value, "jsonld", kind))
+    for keys, kind in ((PUBLISHED_META, "published"), (MODIFIED_META, "modified")):
+        for key in keys:
+            value = data.first(key)
+            if value:
+                found.append(DateCandidate(value, "meta", kind))
+                break
+    found.extend(_time_elements(tree))
+    if not any(c.kind == "published" for c in found) or not any(c.source == "visible" for c in found):
+        visible = _visible_date(tree)
+        if visible:
+            found.append(DateCandidate(visible, "visible"))
+    url_date = _URL_DATE.search(urlsplit(url).path) if url else None
+    if url_date:
+        found.append(DateCandidate("-".join(url_date.groups()), "url"))
+    return found
+
+
+def _in_foreign_block(node: HtmlElement) -> bool:
+    for anc in node.iterancestors():
+        if anc.tag in ("aside", "footer", "nav", "a"):
+            return True
+        marker = f"{anc.get('class', '')} {anc.get('id', '')}"
+        if marker.strip() and _FOREIGN.search(marker):
+            return True
+    return False
+
+
+def _time_elements(tree: HtmlElement) -> list[DateCandidate]:
+    out: list[DateCandidate] = []
+    for node in tree.xpath("//time[@datetime] | //*[@itemprop='datePublished' or @itemprop='dateModified']"):
+        if _in_foreign_block(node):
+            continue
+        value = node.get("datetime") or node.get("content") or node.text_content()
+        value = " ".join((value or "").split())
+        if not value:
+            continue
+        marker = f"{node.get('itemprop', '')} {node.get('class', '')} {node.getparent().get('class', '') if node.getparent() is not None else ''}"
+        kind = "modified" if re.search(r"modif|updat", marker, re.I) else "published"
+        out.append(DateCandidate(value, "time", kind))
+        if len(out) >= 2:
+            break
+    return out
+
+
+def _visible_date(tree: HtmlElement) -> str | None:
+    """A short date line close to the headline, inside the article, not in a sidebar."""
+    h1 = next(iter(tree.iter("h1")), None)
+    body = tree.find("body")
+    if body is None:
+        return None
+    nodes = [n for n in body.iter() if isinstance(n.tag, str) and n.tag not in ("script", "style", "noscript")]
+    start = nodes.index(h1) if h1 is not None else 0
+    window = nodes[start: start + 80] + nodes[max(0, start - 25): start]
+    best: str | None = None
+    for node in window:
+        text = _own_text(node)
+        if not text or len(text) > _MAX_VISIBLE or not _VISIBLE_DATE.search(text):
+            continue
+        if _in_foreign_block(node):
+            continue
+        marker = f"{node.get('class', '')} {node.get('id', '')}"
+        parent = node.getparent()
+        if parent is not None:
+            marker += f" {parent.get('class', '')}"
+        if _DATE_CLASS.search(marker) or node.tag == "time":
+            return text
+        best = best or text
+    return best
+
+
+def _own_text(node: HtmlElement) -> str:
+    """Text of a small element (its children included when they are inline)."""
+    if len(node) > 6:
+        return ""
+    return " ".join(node.text_content().split())

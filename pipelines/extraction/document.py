@@ -1,0 +1,71 @@
+"""Bytes -> text -> lxml tree, with the charset chosen by evidence, not by label alone."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+import lxml.html
+from lxml import etree
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, resolve_encoding
+
+from ..errors import PageRejected
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# NUL and other C0 controls are not text; many of them mean a binary file.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """Decode a page: BOM, then valid UTF-8, then the declared charset, then cp1252.
+
+    A body that decodes as strict UTF-8 is UTF-8 whatever the header says: the
+    reverse mistake (a UTF-8 page labelled iso-8859-1) is the common one, and
+    legacy 8-bit text is almost never valid UTF-8 by accident.
+    """
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return _finish(body[len(bom):].decode(encoding, errors="replace"))
+    try:
+        return _finish(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    declared = [http_content_type_encoding(content_type) if content_type else None,
+                html_body_declared_encoding(body)]
+    for name in declared:
+        encoding = resolve_encoding(name) if name else None
+        if encoding and encoding not in ("utf-8", "utf8"):
+            try:
+                return _finish(body.decode(encoding))
+            except (UnicodeDecodeError, LookupError):
+                continue
+    return _finish(body.decode("cp1252", errors="replace"))
+
+
+def _finish(text: str) -> str:
+    # windows-1258 and some CMSs give decomposed Vietnamese; every later step expects NFC.
+    return unicodedata.normalize("NFC", text)
+
+
+def looks_binary(text: str) -> bool:
+    """True for decoded content that is mostly control characters (images, PDFs, archives)."""
+    sample = text[:4096]
+    return bool(sample) and len(_CONTROL.findall(sample)) > len(sample) * 0.02
+
+
+def parse_html(text: str) -> lxml.html.HtmlElement:
+    """Parse decoded HTML; PageRejected for empty or binary input."""
+    if not text.strip():
+        raise PageRejected("empty", "the page is empty")
+    if looks_binary(text):
+        raise PageRejected("not_html", "the content is binary, not HTML")
+    text = _XML_DECL.sub("", text, count=1)  # lxml refuses str input with an encoding declaration
+    try:
+        tree = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise PageRejected("unparsable", f"the HTML could not be parsed ({exc})") from None
+    if tree is None or tree.find("body") is None and not len(tree):
+        raise PageRejected("empty", "the page has no HTML content")
+    return tree

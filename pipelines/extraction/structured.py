@@ -1,0 +1,129 @@
+"""Structured metadata a page declares: JSON-LD objects and meta tags."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from lxml.html import HtmlElement
+
+ARTICLE_TYPES = frozenset({
+    "article", "newsarticle", "reportagenews", "analysisnewsarticle", "opinionnewsarticle",
+    "backgroundnewsarticle", "reviewnewsarticle", "blogposting", "liveblogposting", "socialmediaposting",
+    "scholarlyarticle", "techarticle", "report", "advertisercontentarticle", "satiricalarticle",
+})
+_CONTROL = re.compile(r"[\x00-\x1f]")
+
+
+@dataclass
+class Structured:
+    """JSON-LD article (if any) and meta tags, keyed by lowercased name/property/itemprop."""
+
+    article: dict[str, Any] = field(default_factory=dict)
+    types: set[str] = field(default_factory=set)  # every JSON-LD @type seen, lowercased
+    publisher: str | None = None
+    meta: dict[str, list[str]] = field(default_factory=dict)
+
+    def first(self, *names: str) -> str | None:
+        for name in names:
+            for value in self.meta.get(name, ()):
+                if value.strip():
+                    return value.strip()
+        return None
+
+
+def read_structured(tree: HtmlElement) -> Structured:
+    found = Structured(meta=_meta_tags(tree))
+    for obj in _jsonld_objects(tree):
+        types = {t.lower() for t in _as_list(obj.get("@type")) if isinstance(t, str)}
+        found.types |= types
+        if types & ARTICLE_TYPES and not found.article:
+            found.article = obj
+        if types & {"organization", "newsmediaorganization", "website"} and not found.publisher:
+            found.publisher = text_of(obj.get("name"))
+    if found.article:
+        found.publisher = text_of(_name(found.article.get("publisher"))) or found.publisher
+    return found
+
+
+def _meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
+    meta: dict[str, list[str]] = {}
+    for node in tree.iter("meta"):
+        content = node.get("content")
+        if content is None:
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = node.get(attr)
+            if key:
+                meta.setdefault(key.strip().lower(), []).append(content)
+    return meta
+
+
+def _jsonld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            try:  # CMSs often leave raw newlines or tabs inside JSON strings
+                data = json.loads(_CONTROL.sub(" ", raw))
+            except ValueError:
+                continue
+        yield from _walk(data, depth=0)
+
+
+def _walk(data: Any, depth: int) -> Iterator[dict[str, Any]]:
+    if depth > 4:
+        return
+    if isinstance(data, list):
+        for entry in data:
+            yield from _walk(entry, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
+            if isinstance(data.get(key), (list, dict)):
+                yield from _walk(data[key], depth + 1)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _name(value: Any) -> Any:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value.get("name") if isinstance(value, dict) else value
+
+
+def text_of(value: Any) -> str | None:
+    """A JSON-LD value as one string (first of a list, `name` of an object)."""
+    value = _name(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def names_of(value: Any) -> list[str]:
+    """Person names from a JSON-LD author value (string, object, or list of either)."""
+    names = []
+    for entry in _as_list(value):
+        name = _name(entry)
+        if isinstance(name, str) and name.strip():
+            names.append(name.strip())
+    return names
+
+
+def strings_of(value: Any) -> list[str]:
+    """Keywords/sections: a list, or one comma-separated string."""
+    out: list[str] = []
+    for entry in _as_list(value):
+        entry = _name(entry)
+        if isinstance(entry, str):
+            out.extend(part.strip() for part in entry.split(",") if part.strip())
+    return out

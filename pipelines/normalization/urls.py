@@ -1,0 +1,58 @@
+"""Canonical URLs: one spelling per article, for dedup and for the `url` field."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+# Query parameters that track the visitor, never select content.
+_TRACKING = re.compile(
+    r"^(?:utm_\w+|fbclid|gclid|gclsrc|dclid|msclkid|mc_cid|mc_eid|yclid|igshid|_ga|_gl|ref|ref_src|"
+    r"referrer|cmpid|ito|icid|ncid|ocid|sr_share|smid|at_\w+|wt\.\w+|"
+    r"__twitter_impression|spm|vn_source|vn_medium|vn_campaign|zarsrc|gidzl)$",
+    re.I,
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def host_of(url: str | None) -> str | None:
+    """Lowercase host without port, or None for a URL without one."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return host.rstrip(".") if host else None
+
+
+def site_of(url: str | None) -> str | None:
+    """The site a URL belongs to: its host without a leading `www.`."""
+    host = host_of(url)
+    if host and host.startswith("www."):
+        host = host[4:]
+    return host
+
+
+def canonical_url(url: str) -> str:
+    """Strip fragment, tracking parameters and default port; lowercase scheme and host;
+    sort the query. Idempotent: canonical_url(canonical_url(u)) == canonical_url(u).
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%") or "/"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
+    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+
+
+def dedup_key(url: str) -> str:
+    """Key under which two URLs are the same article: canonical, `www.` and scheme ignored."""
+    canonical = canonical_url(url)
+    _, _, rest = canonical.partition("://")
+    return rest[4:] if rest.startswith("www.") else rest

@@ -34,6 +34,7 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # Only http(s); no telnet console.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 opens an HTTP control port by default
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
@@ -50,3 +51,8 @@ LOG_LEVEL = "INFO"
 
 # Pages larger than this (bytes, decoded HTML) are refused by `newscrawl extract` too.
 NEWSCRAWL_MAX_PAGE_BYTES = DOWNLOAD_MAXSIZE
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.SafeRobotsTxtMiddleware": 100,
+}

@@ -14,7 +14,7 @@ from pipelines.normalization.dates import DateContext, parse_date
 ICT = timezone(timedelta(hours=7))
 # The probe's relative base: 2023-12-28 11:47 wall clock in Ho Chi Minh City.
 BASE = datetime(2023, 12, 28, 11, 47, tzinfo=ICT)
-ROWS = [json.loads(line) for line in (Path(__file__).parent / "data" / "vn_dates_probe.jsonl").open(encoding="utf-8")]
+ROWS = [json.loads(line) for line in (Path(__file__).parent / "data" / "vn_dates_probe.jsonl").read_text(encoding="utf-8").splitlines()]
 FEED_ROWS = {51, 52}  # US month-first dates from Tuổi Trẻ's feed: need that site's profile
 
 

@@ -17,7 +17,7 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5  # +-50% around DOWNLOAD_DELAY
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -41,6 +41,7 @@ ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 200,
     "pipelines.validate.ValidatePipeline": 300,
     "pipelines.dedup.DedupPipeline": 400,
+    "pipelines.limits.ArticleLimitPipeline": 410,
 }
 
 # Output: JSON lines in UTF-8 (not \u escapes), fields in schema order.
@@ -55,4 +56,24 @@ NEWSCRAWL_MAX_PAGE_BYTES = DOWNLOAD_MAXSIZE
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.robots.SafeRobotsTxtMiddleware": 100,
+    "crawler.middlewares.budget.SiteBudgetMiddleware": 110,
+    # process_response runs from high to low numbers: before RetryMiddleware (550).
+    "crawler.middlewares.pacing.HostPacingMiddleware": 560,
 }
+EXTENSIONS = {
+    "crawler.extensions.summary.RunSummary": 500,
+    "crawler.extensions.progress.Progress": 510,
+}
+
+# Site crawls (`newscrawl crawl`, `scrapy crawl news -a site=URL`).
+NEWSCRAWL_SINCE = None  # skip articles older than this: 2d, 12h, 1w or 2024-01-01
+NEWSCRAWL_DEPTH = 3  # link depth from a homepage (pagination does not count)
+NEWSCRAWL_MAX_PAGINATION = 50  # pages of pagination followed per site
+NEWSCRAWL_MAX_PAGES = 0  # requests per site; 0 = no budget
+NEWSCRAWL_MAX_ARTICLES = 0  # records per site; 0 = no quota
+NEWSCRAWL_RETRY_AFTER_MAX = 120.0  # seconds; a longer Retry-After is not waited for
+NEWSCRAWL_RETRY_AFTER_TIMES = 2
+NEWSCRAWL_MAX_CRAWL_DELAY = 60.0  # seconds; robots.txt Crawl-delay is capped here
+NEWSCRAWL_STATS_FILE = None  # the run summary as JSON
+NEWSCRAWL_SUMMARY = False  # print the run summary on stderr at the end
+NEWSCRAWL_PROGRESS_INTERVAL = 0.0  # seconds between progress lines on stderr; 0 = off

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -70,7 +70,7 @@ def date_context(article: ExtractedArticle, profile: SiteProfile | None, languag
     order = profile.date_order if profile else ("DMY" if language == "vi" else None)
     return DateContext(
         base=base, tz=tz, languages=(language,) if language else (), date_order=order,
-        formats=profile.date_formats if profile else (),
+        formats=profile.date_formats if profile else (), utc_as_local=bool(profile and profile.timezone),
     )
 
 
@@ -111,6 +111,12 @@ def _refine(best: tuple[DateCandidate, ParsedDate], others: list[tuple[DateCandi
         same_day = [cp for cp in others if cp[1].has_time and cp[1].value.date() == value.date()]
         if same_day:
             best = same_day[0]
+    if best[1].value.utcoffset() == timedelta(0):
+        # Same instant stated with a local offset elsewhere on the page: that is the page's wall clock.
+        local = [cp for cp in others if not cp[1].tz_assumed and cp[1].value == best[1].value
+                 and cp[1].value.utcoffset() != timedelta(0)]
+        if local:
+            best = local[0]
     if best[1].tz_assumed:
         wall = best[1].value.replace(tzinfo=None, second=0)
         stated = [cp for cp in others if not cp[1].tz_assumed

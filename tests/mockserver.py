@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Callable
 
 
 @dataclass
@@ -16,12 +17,17 @@ class Route:
 
 
 class MockServer:
-    """`with MockServer() as s: s.route("/a", html)`; `s.url("/a")`; `s.hits` counts requests per path."""
+    """`with MockServer() as s: s.route("/a", html)`; `s.url("/a")`; `s.hits` counts requests per path.
+
+    `dynamic(path, hit_number)` may answer paths that have no fixed route (traps, flaky pages).
+    """
 
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
+        self.dynamic: Callable[[str, int], Route | None] | None = None
         self.hits: dict[str, int] = {}
         self.request_log: list[tuple[str, dict[str, str]]] = []
+        self.request_times: list[tuple[str, float]] = []
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
@@ -58,7 +64,10 @@ class MockServer:
                 path = self.path
                 server.hits[path] = server.hits.get(path, 0) + 1
                 server.request_log.append((path, dict(self.headers)))
+                server.request_times.append((path, time.monotonic()))
                 route = server.routes.get(path) or server.routes.get(path.split("?")[0])
+                if route is None and server.dynamic is not None:
+                    route = server.dynamic(path, server.hits[path])
                 if route is None:
                     route = Route(b"<html><body>not found</body></html>", 404)
                 self.send_response(route.status)

@@ -22,7 +22,8 @@ def vi_context(row: int) -> DateContext:
     formats: tuple[str, ...] = ()
     if row in FEED_ROWS:
         formats = get_profile("tuoitre").feed_date_formats
-    return DateContext(base=BASE, tz="Asia/Ho_Chi_Minh", languages=("vi",), date_order="DMY", formats=formats)
+    return DateContext(base=BASE, tz="Asia/Ho_Chi_Minh", languages=("vi",), date_order="DMY", formats=formats,
+                       utc_as_local=True)  # the context of a Vietnamese site profile
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[f"{r['row']:02d}-{r['label']}" for r in ROWS])
@@ -71,8 +72,8 @@ def test_far_future_dates_rejected() -> None:
     assert parse_date("2023-12-31T09:00:00+07:00", DateContext(base=BASE)) is not None
 
 
-def test_utc_stamp_shown_in_site_time() -> None:
-    parsed = parse_date("2023-12-28T02:47:00Z", DateContext(base=BASE, tz="Europe/Berlin"))
+def test_utc_stamp_shown_in_site_time_only_for_profiled_sites() -> None:
+    parsed = parse_date("2023-12-28T02:47:00Z", DateContext(base=BASE, tz="Europe/Berlin", utc_as_local=True))
     assert parsed is not None and parsed.isoformat() == "2023-12-28T03:47:00+01:00"
-    kept = parse_date("2023-12-28T02:47:00Z", DateContext(base=BASE))
+    kept = parse_date("2023-12-28T02:47:00Z", DateContext(base=BASE, tz="Europe/Berlin"))
     assert kept is not None and kept.isoformat() == "2023-12-28T02:47:00+00:00"

@@ -34,11 +34,16 @@ class CrawlOutcome:
         self.failures[url] = f"{reason}: {detail}"
 
 
+def partial_path(output: Path) -> Path:
+    """Where a feed is written until the crawl ends; renamed to `output` only then."""
+    return output.with_name(f".{output.name}.part")
+
+
 def crawl_settings(output: Path | None, overrides: dict[str, str], *, verbose: bool) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
-    target = output.resolve().as_uri() if output else "stdout:"
-    feed = {"format": "jsonlines", "encoding": "utf-8", "overwrite": True,
+    target = partial_path(output).resolve().as_uri() if output else "stdout:"
+    feed = {"format": "jsonlines", "encoding": "utf-8", "overwrite": bool(output),
             "item_classes": [ArticleRecord], "fields": settings.getlist("FEED_EXPORT_FIELDS")}
     settings.set("FEEDS", {target: feed}, priority="cmdline")
     settings.set("LOG_LEVEL", "INFO" if verbose else "ERROR", priority="cmdline")
@@ -47,11 +52,17 @@ def crawl_settings(output: Path | None, overrides: dict[str, str], *, verbose: b
     return settings
 
 
-def run_crawl(spider_cls: type, settings: Settings, outcome: CrawlOutcome, **spider_args: Any) -> None:
-    process = CrawlerProcess(settings, install_root_handler=True)
+def run_crawl(spider_cls: type, settings: Settings, outcome: CrawlOutcome, output: Path | None = None,
+              **spider_args: Any) -> str:
+    """Run the crawl; move the finished feed into place. Returns Scrapy's finish reason."""
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_cls)
     crawler.signals.connect(outcome.on_scraped, signal=signals.item_scraped)
     crawler.signals.connect(outcome.on_dropped, signal=signals.item_dropped)
     crawler.signals.connect(outcome.on_failed, signal=page_failed)
     process.crawl(crawler, **spider_args)
     process.start()
+    reason = str(crawler.stats.get_value("finish_reason", "unknown")) if crawler.stats else "unknown"
+    if output is not None and partial_path(output).exists():
+        partial_path(output).replace(output)
+    return reason

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     settings = crawl_settings(out, overrides, verbose=args.verbose)
     outcome = CrawlOutcome()
-    run_crawl(NewsSpider, settings, outcome, urls=good)
+    run_crawl(NewsSpider, settings, outcome, output=out, urls=good)
     failed = 0
     for url in dict.fromkeys(good):
         if url in outcome.written:

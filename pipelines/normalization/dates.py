@@ -65,6 +65,8 @@ class DateContext:
     languages: tuple[str, ...] = ()
     date_order: str | None = None  # DMY, MDY or YMD; None lets dateparser decide
     formats: tuple[str, ...] = field(default=())  # strptime formats tried first
+    # Show UTC stamps in `tz` (a site profile's zone): its CMS serializes local times as UTC.
+    utc_as_local: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,8 +98,7 @@ def parse_date(raw: str | None, ctx: DateContext) -> ParsedDate | None:
         return None  # dateparser and strptime raise many types on odd input
     if parsed is None or not _plausible(parsed.value, ctx.base):
         return None
-    if ctx.tz and not parsed.tz_assumed and parsed.value.utcoffset() == timedelta(0):
-        # A UTC stamp is a machine serialization; show the site's own wall clock.
+    if ctx.utc_as_local and ctx.tz and not parsed.tz_assumed and parsed.value.utcoffset() == timedelta(0):
         return ParsedDate(fixed(parsed.value.astimezone(zone(ctx.tz))), False, parsed.has_time)
     return parsed
 

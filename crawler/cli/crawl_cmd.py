@@ -1,0 +1,79 @@
+"""`newscrawl crawl SITE_URL...`: find and extract every article of news sites."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from crawler.frontier import parse_since
+from crawler.spiders.news import NewsSpider
+
+from .checks import check_output, check_url, parse_setting
+from .errors import UsageError
+from .scrapy_run import CrawlOutcome, crawl_settings, run_crawl
+
+
+def non_negative(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
+    return number
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "crawl", help="crawl whole news sites",
+        description="Discover articles through robots.txt, sitemaps, feeds and links; extract them.")
+    parser.add_argument("sites", nargs="+", metavar="SITE_URL")
+    parser.add_argument("--since", help="skip articles older than this: 2d, 12h, 1w or 2024-01-01")
+    parser.add_argument("--max-articles", type=non_negative, help="at most N articles per site")
+    parser.add_argument("--max-pages", type=non_negative, help="at most N requests per site")
+    parser.add_argument("--depth", type=non_negative, help="link depth from the homepage (default 3)")
+    parser.add_argument("-o", "--output", help="write JSON lines to PATH (default: stdout)")
+    parser.add_argument("--stats", help="write the run summary as JSON here (default: OUTPUT.stats.json)")
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a Scrapy setting (repeatable)")
+    parser.add_argument("--progress", type=float, metavar="SECONDS",
+                        help="progress line interval (default: 5 on a terminal, off otherwise)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    sites = [check_url(url) for url in args.sites]
+    try:
+        parse_since(args.since)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    out = check_output(args.output)
+    stats_path = Path(args.stats) if args.stats else (out.with_name(out.name + ".stats.json") if out else None)
+    if stats_path is not None:
+        check_output(str(stats_path))
+    overrides = dict(parse_setting(s) for s in args.set)
+    settings = crawl_settings(out, overrides, verbose=args.verbose)
+    chosen = {"NEWSCRAWL_SINCE": args.since, "NEWSCRAWL_MAX_ARTICLES": args.max_articles,
+              "NEWSCRAWL_MAX_PAGES": args.max_pages, "NEWSCRAWL_DEPTH": args.depth,
+              "NEWSCRAWL_STATS_FILE": str(stats_path) if stats_path else None}
+    for name, value in chosen.items():
+        if value is not None:
+            settings.set(name, value, priority="cmdline")
+    settings.set("NEWSCRAWL_SUMMARY", True, priority="cmdline")
+    interval = args.progress if args.progress is not None else (5.0 if sys.stderr.isatty() else 0.0)
+    settings.set("NEWSCRAWL_PROGRESS_INTERVAL", interval, priority="cmdline")
+    reason = run_crawl(NewsSpider, settings, CrawlOutcome(), output=out, sites=sites)
+    if reason != "finished":
+        print(f"newscrawl crawl: the crawl ended early ({reason})", file=sys.stderr)
+        return 1
+    if stats_path is not None and stats_path.exists():
+        report = json.loads(stats_path.read_text(encoding="utf-8"))
+        empty = [s for s, entry in report["sites"].items() if not entry.get("articles")]
+        if empty:
+            print(f"newscrawl crawl: no articles from {', '.join(empty)}", file=sys.stderr)
+            return 1
+    return 0

@@ -1,0 +1,1 @@
+"""Scrapy extensions of our own: the run summary and terminal progress."""

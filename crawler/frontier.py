@@ -1,0 +1,151 @@
+"""What to fetch next, per site: scope, seen URLs, --since, depth, newest first.
+
+One Frontier per spider. It remembers every URL it handed out as an 8-byte
+digest of its dedup key (www-, scheme-, fragment- and tracking-parameter-blind),
+so a link to an article already queued from a sitemap costs a set lookup, not a
+request, and memory stays small.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from pipelines.normalization.dates import DateContext, parse_date
+from pipelines.normalization.urls import canonical_url, dedup_key, site_of
+
+# Scrapy runs higher priorities first.
+PRIORITY_DISCOVERY = 1_000_000  # robots.txt, sitemaps, feeds, homepages
+PRIORITY_RECENT = 200_000  # minus the age in hours
+PRIORITY_OLDER = 100_000  # minus the age in days
+PRIORITY_UNDATED_ARTICLE = 10
+PRIORITY_LISTING = 5
+_SINCE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.I)
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})/")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_RECENT = timedelta(days=14)
+
+
+def parse_since(value: str | None, now: datetime | None = None) -> datetime | None:
+    """`2d`, `12h`, `30m`, `1w`, or an ISO date/datetime -> aware datetime; ValueError if neither."""
+    if value is None or str(value).strip() == "":
+        return None
+    now = now or datetime.now(timezone.utc)
+    match = _SINCE.match(str(value))
+    if match:
+        return now - timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+    try:
+        since = datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"invalid since value {value!r}: use 2d, 12h, 30m, 1w or a date like 2024-01-01") from None
+    return since if since.tzinfo else since.replace(tzinfo=timezone.utc)
+
+
+def digest(url: str) -> bytes:
+    return hashlib.blake2b(dedup_key(url).encode("utf-8"), digest_size=8).digest()
+
+
+@dataclass
+class SiteState:
+    root: str
+    seen: set[bytes] = field(default_factory=set)
+    pagination_pages: int = 0
+    discovery_pending: int = 0  # robots.txt, sitemap and feed requests not answered yet
+    held: list[tuple[str, int]] = field(default_factory=list)  # article links waiting for them
+
+
+@dataclass
+class Offer:
+    """A URL accepted for fetching, with its priority; or the reason it was not."""
+
+    url: str | None
+    priority: int = 0
+    skipped: str | None = None
+
+
+class Frontier:
+    def __init__(self, since: datetime | None = None, depth: int = 3, max_pagination: int = 50) -> None:
+        self.since = since
+        self.depth = depth
+        self.max_pagination = max_pagination
+        self.sites: dict[str, SiteState] = {}
+        self._now = datetime.now(timezone.utc)
+
+    def add_site(self, root: str) -> str:
+        site = site_of(root) or root
+        self.sites.setdefault(site, SiteState(root=root))
+        return site
+
+    def site_for(self, url: str) -> SiteState | None:
+        site = site_of(url)
+        return self.sites.get(site) if site else None
+
+    def mark_seen(self, url: str) -> bool:
+        """Record a URL as handled; False if it was already."""
+        state = self.site_for(url)
+        if state is None:
+            return False
+        key = digest(url)
+        if key in state.seen:
+            return False
+        state.seen.add(key)
+        return True
+
+    def offer_article(self, url: str, date: str | None = None) -> Offer:
+        """An article URL from a sitemap, feed or link; dated ones are fetched newest first."""
+        url = canonical_url(url)
+        if self.site_for(url) is None:
+            return Offer(None, skipped="offsite")
+        when = self._when(url, date)
+        if self.since is not None and when is not None and when < self.since:
+            self.mark_seen(url)  # a later link to it must not fetch it either
+            return Offer(None, skipped="older_than_since")
+        if not self.mark_seen(url):
+            return Offer(None, skipped="seen")
+        return Offer(url, priority=self.priority(when))
+
+    def priority(self, when: datetime | None) -> int:
+        """Newest first: by the hour for the last two weeks, by the day before that.
+
+        Scrapy keeps one queue per priority and scans them all when one empties,
+        so older articles share day-sized buckets.
+        """
+        if when is None:
+            return PRIORITY_UNDATED_ARTICLE
+        age = max(self._now - when, timedelta(0))
+        if age <= _RECENT:
+            return PRIORITY_RECENT - int(age.total_seconds() // 3600)
+        return max(PRIORITY_UNDATED_ARTICLE + 1, PRIORITY_OLDER - age.days)
+
+    def offer_page(self, url: str, depth: int, pagination: bool = False) -> Offer:
+        """A listing or other page to read links from, within depth and pagination bounds."""
+        url = canonical_url(url)
+        state = self.site_for(url)
+        if state is None:
+            return Offer(None, skipped="offsite")
+        if depth > self.depth:
+            return Offer(None, skipped="too_deep")
+        if pagination:
+            if state.pagination_pages >= self.max_pagination:
+                return Offer(None, skipped="pagination_limit")
+        if not self.mark_seen(url):
+            return Offer(None, skipped="seen")
+        if pagination:
+            state.pagination_pages += 1
+        return Offer(url, priority=PRIORITY_LISTING)
+
+    def _when(self, url: str, date: str | None) -> datetime | None:
+        if date:
+            parsed = parse_date(date, DateContext(base=self._now))
+            if parsed is not None:
+                return parsed.value
+        match = _URL_DATE.search(url)
+        if match:
+            try:  # a day in the URL: be a day generous, its timezone is unknown
+                day = datetime(*(int(g) for g in match.groups()), tzinfo=timezone.utc)
+                return day + timedelta(days=1)
+            except ValueError:
+                return None
+        return None

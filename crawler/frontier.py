@@ -52,6 +52,7 @@ class SiteState:
     root: str
     seen: set[bytes] = field(default_factory=set)
     pagination_pages: int = 0
+    dated_entries: int = 0  # sitemap/feed entries that came with a date
     discovery_pending: int = 0  # robots.txt, sitemap and feed requests not answered yet
     held: list[tuple[str, int]] = field(default_factory=list)  # article links waiting for them
 
@@ -93,15 +94,21 @@ class Frontier:
         state.seen.add(key)
         return True
 
-    def offer_article(self, url: str, date: str | None = None) -> Offer:
+    def offer_article(self, url: str, date: str | None = None, from_link: bool = False) -> Offer:
         """An article URL from a sitemap, feed or link; dated ones are fetched newest first."""
         url = canonical_url(url)
-        if self.site_for(url) is None:
+        state = self.site_for(url)
+        if state is None:
             return Offer(None, skipped="offsite")
         when = self._when(url, date)
+        if date and not from_link:
+            state.dated_entries += 1
         if self.since is not None and when is not None and when < self.since:
             self.mark_seen(url)  # a later link to it must not fetch it either
             return Offer(None, skipped="older_than_since")
+        if self.since is not None and when is None and from_link and state.dated_entries:
+            # The site dates its articles in sitemaps/feeds; a link with no date is most likely old.
+            return Offer(None, skipped="undated_link_since")
         if not self.mark_seen(url):
             return Offer(None, skipped="seen")
         return Offer(url, priority=self.priority(when))

@@ -41,6 +41,7 @@ ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 200,
     "pipelines.validate.ValidatePipeline": 300,
     "pipelines.dedup.DedupPipeline": 400,
+    "pipelines.limits.SincePipeline": 350,
     "pipelines.limits.ArticleLimitPipeline": 410,
 }
 

@@ -1,8 +1,9 @@
-"""At most NEWSCRAWL_MAX_ARTICLES records per site (requests already in flight included)."""
+"""Record-level limits: NEWSCRAWL_MAX_ARTICLES per site, nothing older than NEWSCRAWL_SINCE."""
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -32,4 +33,33 @@ class ArticleLimitPipeline:
                 self.crawler.stats.inc_value("newscrawl/dropped/over_max_articles")
             raise DropItem(f"over_max_articles: {self.limit} already written for {item.site}: {item.url}")
         self.written[item.site] += 1
+        return item
+
+
+class SincePipeline:
+    """Drops records whose page says they were published before NEWSCRAWL_SINCE.
+
+    The crawl already skips URLs dated older by sitemaps, feeds or their path; this
+    catches the ones only the page itself dates.
+    """
+
+    def __init__(self, crawler: Crawler, since: datetime) -> None:
+        self.crawler = crawler
+        self.since = since
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SincePipeline:
+        from crawler.frontier import parse_since
+
+        since = parse_since(crawler.settings.get("NEWSCRAWL_SINCE"))
+        if since is None:
+            raise NotConfigured("no since limit")
+        return cls(crawler, since)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, ArticleRecord) and item.published_at:
+            if datetime.fromisoformat(item.published_at) < self.since:
+                if self.crawler.stats is not None:
+                    self.crawler.stats.inc_value("newscrawl/dropped/older_than_since")
+                raise DropItem(f"older_than_since: published {item.published_at}: {item.url}")
         return item

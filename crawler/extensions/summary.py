@@ -50,6 +50,8 @@ class RunSummary:
 
     def response_received(self, response: Response, request: Request) -> None:
         self._inc(response.url, "pages")
+        if request.meta.get("article"):
+            self._inc(response.url, "article_pages")
 
     def item_scraped(self, item: Any) -> None:
         self._inc(getattr(item, "url", None), "articles")
@@ -60,7 +62,8 @@ class RunSummary:
     def summary(self, reason: str) -> dict[str, Any]:
         stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
         sites: dict[str, dict[str, Any]] = defaultdict(lambda: {
-            "pages": 0, "articles": 0, "non_articles": 0, "dropped": {}, "failed": {}, "skipped": {}})
+            "pages": 0, "article_pages": 0, "articles": 0, "non_articles": 0,
+            "dropped": {}, "failed": {}, "skipped": {}})
         for key, value in stats.items():
             if not key.startswith(PREFIX):
                 continue
@@ -80,6 +83,9 @@ class RunSummary:
             "finish_reason": reason,
             "pages": stats.get("response_received_count", 0),
             "articles": stats.get("item_scraped_count", 0),
+            "requests": stats.get("downloader/request_count", 0),
+            "robots_forbidden": stats.get("robotstxt/forbidden", 0),
+            "retry_after_waits": stats.get("newscrawl/retry_after", 0),
             "sites": dict(sorted(sites.items())),
         }
 

@@ -59,11 +59,11 @@ class DiscoveryMixin:
     def release_held(self, state: SiteState) -> Iterator[Request]:
         held, state.held = state.held, []
         for url, depth in held:
-            offer = self.frontier.offer_article(url)
+            offer = self.frontier.offer_article(url, from_link=True)
             if offer.url:
                 yield self.article_request(offer.url, priority=offer.priority, depth=depth)
-            elif offer.skipped == "older_than_since":
-                self.count("skipped/older_than_since", url)
+            elif offer.skipped in ("older_than_since", "undated_link_since"):
+                self.count(f"skipped/{offer.skipped}", url)
 
     def count(self, name: str, url: str) -> None:
         stats = self.crawler.stats

@@ -151,11 +151,11 @@ class NewsSpider(DiscoveryMixin, Spider):
                 if state is not None and state.discovery_pending > 0:
                     state.held.append((url, depth + 1))
                     continue
-                offer = self.frontier.offer_article(url)
+                offer = self.frontier.offer_article(url, from_link=True)
                 if offer.url:
                     yield self.article_request(offer.url, priority=offer.priority, depth=depth + 1)
-                elif offer.skipped == "older_than_since":
-                    self.count("skipped/older_than_since", url)
+                elif offer.skipped in ("older_than_since", "undated_link_since"):
+                    self.count(f"skipped/{offer.skipped}", url)
             elif kind in ("listing", "other"):
                 yield from self.page_request(url, depth + 1)
             elif kind == "pagination":

@@ -12,8 +12,10 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Callable
 
 from pipelines.normalization.dates import DateContext, parse_date
+from crawler.state import Written
 from pipelines.normalization.urls import canonical_url, dedup_key, site_of
 
 # Scrapy runs higher priorities first.
@@ -50,6 +52,9 @@ def digest(url: str) -> bytes:
 @dataclass
 class SiteState:
     root: str
+    since: datetime | None = None  # per-site overrides of the frontier's defaults
+    depth: int | None = None
+    profile: str | None = None
     seen: set[bytes] = field(default_factory=set)
     pagination_pages: int = 0
     dated_entries: int = 0  # sitemap/feed entries that came with a date
@@ -67,16 +72,19 @@ class Offer:
 
 
 class Frontier:
-    def __init__(self, since: datetime | None = None, depth: int = 3, max_pagination: int = 50) -> None:
+    def __init__(self, since: datetime | None = None, depth: int = 3, max_pagination: int = 50,
+                 written_before: Callable[[str], Written | None] | None = None) -> None:
         self.since = since
         self.depth = depth
         self.max_pagination = max_pagination
+        self.written_before = written_before  # state of earlier runs, by dedup key
         self.sites: dict[str, SiteState] = {}
         self._now = datetime.now(timezone.utc)
 
-    def add_site(self, root: str) -> str:
+    def add_site(self, root: str, since: datetime | None = None, depth: int | None = None,
+                 profile: str | None = None) -> str:
         site = site_of(root) or root
-        self.sites.setdefault(site, SiteState(root=root))
+        self.sites.setdefault(site, SiteState(root=root, since=since, depth=depth, profile=profile))
         return site
 
     def site_for(self, url: str) -> SiteState | None:
@@ -94,19 +102,26 @@ class Frontier:
         state.seen.add(key)
         return True
 
-    def offer_article(self, url: str, date: str | None = None, from_link: bool = False) -> Offer:
+    def offer_article(self, url: str, date: str | None = None, from_link: bool = False,
+                      lastmod: str | None = None) -> Offer:
         """An article URL from a sitemap, feed or link; dated ones are fetched newest first."""
         url = canonical_url(url)
         state = self.site_for(url)
         if state is None:
             return Offer(None, skipped="offsite")
+        if self.written_before is not None:
+            earlier = self.written_before(dedup_key(url))
+            if earlier is not None and not self._changed(earlier.lastmod, lastmod):
+                self.mark_seen(url)
+                return Offer(None, skipped="seen_before")
         when = self._when(url, date)
         if date and not from_link:
             state.dated_entries += 1
-        if self.since is not None and when is not None and when < self.since:
+        since = state.since or self.since
+        if since is not None and when is not None and when < since:
             self.mark_seen(url)  # a later link to it must not fetch it either
             return Offer(None, skipped="older_than_since")
-        if self.since is not None and when is None and from_link and state.dated_entries:
+        if since is not None and when is None and from_link and state.dated_entries:
             # The site dates its articles in sitemaps/feeds; a link with no date is most likely old.
             return Offer(None, skipped="undated_link_since")
         if not self.mark_seen(url):
@@ -132,7 +147,7 @@ class Frontier:
         state = self.site_for(url)
         if state is None:
             return Offer(None, skipped="offsite")
-        if depth > self.depth:
+        if depth > (state.depth if state.depth is not None else self.depth):
             return Offer(None, skipped="too_deep")
         if pagination:
             if state.pagination_pages >= self.max_pagination:
@@ -142,6 +157,16 @@ class Frontier:
         if pagination:
             state.pagination_pages += 1
         return Offer(url, priority=PRIORITY_LISTING)
+
+    def _changed(self, before: str | None, now: str | None) -> bool:
+        """Did the listing's lastmod move since the article was written?"""
+        if not now:
+            return False
+        new = parse_date(now, DateContext(base=self._now))
+        if new is None:
+            return False
+        old = parse_date(before, DateContext(base=self._now)) if before else None
+        return old is None or new.value > old.value
 
     def _when(self, url: str, date: str | None) -> datetime | None:
         if date:

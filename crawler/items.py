@@ -59,6 +59,7 @@ class ExtractedArticle:
     profile: str | None = None
     input: str | None = None
     requested_url: str | None = None
+    lastmod: str | None = None  # the sitemap/feed lastmod the page was listed with
 
 
 @dataclass
@@ -89,8 +90,10 @@ class ArticleRecord:
     http_status: int | None
     schema_version: int = SCHEMA_VERSION
     input: str | None = None
-    # Provenance for run reports, never exported: the URL the crawl was asked for.
+    # Provenance for run reports and state, never exported: the URL the crawl was asked
+    # for, and the sitemap/feed lastmod it was listed with (change detection next run).
     requested_url: str | None = None
+    lastmod: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict in schema order; `input` only in extract mode."""

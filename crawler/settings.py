@@ -43,6 +43,8 @@ ITEM_PIPELINES = {
     "pipelines.dedup.DedupPipeline": 400,
     "pipelines.limits.SincePipeline": 350,
     "pipelines.limits.ArticleLimitPipeline": 410,
+    "pipelines.dedup.UnchangedPipeline": 420,
+    "pipelines.output.PartWriterPipeline": 900,
 }
 
 # Output: JSON lines in UTF-8 (not \u escapes), fields in schema order.
@@ -78,3 +80,13 @@ NEWSCRAWL_MAX_CRAWL_DELAY = 60.0  # seconds; robots.txt Crawl-delay is capped he
 NEWSCRAWL_STATS_FILE = None  # the run summary as JSON
 NEWSCRAWL_SUMMARY = False  # print the run summary on stderr at the end
 NEWSCRAWL_PROGRESS_INTERVAL = 0.0  # seconds between progress lines on stderr; 0 = off
+
+# Scheduled runs (`newscrawl run`): crash-safe parts, state between runs.
+NEWSCRAWL_OUTPUT_DIR = None  # OUT/date=YYYY-MM-DD/run=ID/part-NNNNN.jsonl.gz + _manifest.jsonl
+NEWSCRAWL_STATE_DIR = None  # state.sqlite: articles written, parts applied, watermarks
+NEWSCRAWL_RUN_ID = None  # default: UTC start time and pid
+NEWSCRAWL_PART_RECORDS = 500  # records per part
+NEWSCRAWL_PART_SECONDS = 30.0  # a part is closed at least this often
+NEWSCRAWL_SITE_LIMITS = {}  # site -> {"max_pages": N, "max_articles": N}, from the sites file
+# HTTP cache for feeds, sitemaps, robots.txt and listings, always revalidated (run mode turns it on).
+HTTPCACHE_POLICY = "crawler.cache.RevalidatePolicy"

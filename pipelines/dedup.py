@@ -1,13 +1,14 @@
-"""No article written twice in a run: records keyed by canonical URL."""
+"""No article written twice: within a run by canonical URL, across runs by content hash."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.items import ArticleRecord
+from crawler.state import StateStore
 
 from .normalization.urls import dedup_key
 
@@ -32,4 +33,38 @@ class DedupPipeline:
                 self.crawler.stats.inc_value("newscrawl/dropped/duplicate")
             raise DropItem(f"duplicate: already written in this run: {item.url}")
         self.seen.add(key)
+        return item
+
+
+class UnchangedPipeline:
+    """Drops a record an earlier run already wrote with the same content hash.
+
+    A changed article (same URL, new hash) passes: it becomes a new record version.
+    Settings read: NEWSCRAWL_STATE_DIR (this pipeline is off without it).
+    """
+
+    def __init__(self, crawler: Crawler, state: StateStore) -> None:
+        self.crawler = crawler
+        self.state = state
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> UnchangedPipeline:
+        state = StateStore.from_settings(crawler.settings)
+        if state is None:
+            raise NotConfigured("no state directory")
+        return cls(crawler, state)
+
+    def close_spider(self) -> None:
+        self.state.close()
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleRecord):
+            return item
+        earlier = self.state.article(dedup_key(item.url))
+        if earlier is not None and earlier.content_hash == item.content_hash:
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("newscrawl/dropped/unchanged")
+            raise DropItem(f"unchanged: written by an earlier run with the same content: {item.url}")
+        if earlier is not None and self.crawler.stats is not None:
+            self.crawler.stats.inc_value("newscrawl/new_versions")
         return item

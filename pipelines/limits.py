@@ -10,28 +10,30 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.items import ArticleRecord
+from crawler.middlewares.budget import SiteLimits
 
 
 class ArticleLimitPipeline:
-    def __init__(self, crawler: Crawler, limit: int) -> None:
+    def __init__(self, crawler: Crawler, limits: SiteLimits) -> None:
         self.crawler = crawler
-        self.limit = limit
+        self.limits = limits
         self.written: Counter[str | None] = Counter()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArticleLimitPipeline:
-        limit = crawler.settings.getint("NEWSCRAWL_MAX_ARTICLES", 0)
-        if limit <= 0:
+        limits = SiteLimits(crawler.settings)
+        if not limits.any("max_articles"):
             raise NotConfigured("no article limit")
-        return cls(crawler, limit)
+        return cls(crawler, limits)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleRecord):
             return item
-        if self.written[item.site] >= self.limit:
+        limit = self.limits.get(item.site, "max_articles")
+        if limit and self.written[item.site] >= limit:
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value("newscrawl/dropped/over_max_articles")
-            raise DropItem(f"over_max_articles: {self.limit} already written for {item.site}: {item.url}")
+            raise DropItem(f"over_max_articles: {limit} already written for {item.site}: {item.url}")
         self.written[item.site] += 1
         return item
 

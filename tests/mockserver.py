@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ class MockServer:
         self.hits: dict[str, int] = {}
         self.request_log: list[tuple[str, dict[str, str]]] = []
         self.request_times: list[tuple[str, float]] = []
+        self.conditional = True  # ETag on 200s, 304 for a matching If-None-Match
+        self.not_modified = 0
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
@@ -70,7 +73,16 @@ class MockServer:
                     route = server.dynamic(path, server.hits[path])
                 if route is None:
                     route = Route(b"<html><body>not found</body></html>", 404)
+                etag = f'"{hashlib.sha1(route.body).hexdigest()[:16]}"'
+                if route.status == 200 and server.conditional and self.headers.get("If-None-Match") == etag:
+                    server.not_modified += 1
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.end_headers()
+                    return
                 self.send_response(route.status)
+                if route.status == 200 and server.conditional:
+                    self.send_header("ETag", etag)
                 for name, value in route.headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(route.body)))

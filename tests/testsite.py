@@ -28,9 +28,9 @@ class Story:
         return datetime.fromisoformat(self.published)
 
 
-def make_stories(count: int) -> list[Story]:
-    """Newest first; story 0 is an hour old, story i is i*7 hours older."""
-    newest = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(hours=1)
+def make_stories(count: int, newest: datetime | None = None) -> list[Story]:
+    """Newest first; story 0 is an hour old (or `newest`), story i is i*7 hours older."""
+    newest = newest or datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(hours=1)
     stories = []
     for i in range(count):
         offset = OFFSETS[i % len(OFFSETS)]
@@ -48,9 +48,10 @@ class LocalNewsSite:
     """Builds the site's routes on a MockServer. Stories 3 and 7 are only linked from other
     articles (in no sitemap or feed); stories 5 and 9 are in sitemaps only (no link)."""
 
-    def __init__(self, server: MockServer, count: int = 14, robots_extra: str = "") -> None:
+    def __init__(self, server: MockServer, count: int = 14, robots_extra: str = "",
+                 newest: datetime | None = None) -> None:
         self.server = server
-        self.stories = make_stories(count)
+        self.stories = make_stories(count, newest)
         for i in (3, 7):
             if i < count:
                 self.stories[i].in_sitemap = self.stories[i].in_feed = False

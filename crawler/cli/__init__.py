@@ -8,7 +8,7 @@ from typing import Sequence
 
 from crawler import __version__
 
-from . import crawl_cmd, extract_cmd, url_cmd
+from . import crawl_cmd, extract_cmd, run_cmd, url_cmd
 from .errors import UsageError
 
 
@@ -17,7 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="newscrawl", description="Crawl news sites and extract articles as normalized JSON lines.")
     parser.add_argument("--version", action="version", version=f"newscrawl {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (crawl_cmd, url_cmd, extract_cmd):
+    for module in (run_cmd, crawl_cmd, url_cmd, extract_cmd):
         module.add_parser(commands)
     return parser
 

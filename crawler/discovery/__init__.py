@@ -10,5 +10,6 @@ class Entry:
     """An article URL found in a sitemap or feed, with the date it was listed with."""
 
     url: str
-    date: str | None = None  # raw string, parsed later with the page's other date evidence
+    date: str | None = None  # publication date (else lastmod), raw; parsed with the page's evidence
     source: str = "sitemap"  # or "feed"
+    lastmod: str | None = None  # when the listing says the page last changed

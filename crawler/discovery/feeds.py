@@ -46,7 +46,8 @@ def parse_feed(body: bytes, base_url: str) -> list[Entry]:
             continue
         link, date = _item_link(item), _item_date(item)
         if link:
-            entries.append(Entry(urljoin(base_url, link), date, "feed"))
+            updated = next((c.text.strip() for c in item if _local(c.tag) in ("updated", "modified") and c.text), None)
+            entries.append(Entry(urljoin(base_url, link), date, "feed", updated))
     return entries
 
 

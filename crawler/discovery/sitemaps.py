@@ -61,5 +61,5 @@ def parse_sitemap(body: bytes) -> Sitemap:
             elif name == "publication_date":
                 published = text
         if loc:
-            sitemap.entries.append(Entry(loc, published or lastmod, "sitemap"))
+            sitemap.entries.append(Entry(loc, published or lastmod, "sitemap", lastmod))
     return sitemap

@@ -1,4 +1,5 @@
-"""Per-site budgets: NEWSCRAWL_MAX_PAGES requests and NEWSCRAWL_MAX_ARTICLES records per site."""
+"""Per-site budgets: NEWSCRAWL_MAX_PAGES requests and NEWSCRAWL_MAX_ARTICLES records per
+site, or per-site values from NEWSCRAWL_SITE_LIMITS (the sites file of `newscrawl run`)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,26 @@ from typing import Any
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
+from scrapy.settings import BaseSettings
 
 from crawler.items import ArticleRecord
 from pipelines.normalization.urls import site_of
+
+
+class SiteLimits:
+    """The limit `name` (max_pages, max_articles) for a site; 0 means none."""
+
+    def __init__(self, settings: BaseSettings) -> None:
+        self.default = {"max_pages": settings.getint("NEWSCRAWL_MAX_PAGES", 0),
+                        "max_articles": settings.getint("NEWSCRAWL_MAX_ARTICLES", 0)}
+        self.per_site: dict[str, dict[str, int]] = dict(settings.getdict("NEWSCRAWL_SITE_LIMITS"))
+
+    def get(self, site: str | None, name: str) -> int:
+        value = self.per_site.get(site or "", {}).get(name)
+        return int(value) if value else self.default[name]
+
+    def any(self, name: str) -> bool:
+        return bool(self.default[name] or any(v.get(name) for v in self.per_site.values()))
 
 
 class SiteBudgetMiddleware:
@@ -18,8 +36,7 @@ class SiteBudgetMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.max_pages = crawler.settings.getint("NEWSCRAWL_MAX_PAGES", 0)
-        self.max_articles = crawler.settings.getint("NEWSCRAWL_MAX_ARTICLES", 0)
+        self.limits = SiteLimits(crawler.settings)
         self.pages: Counter[str] = Counter()
         self.articles: Counter[str] = Counter()
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
@@ -34,13 +51,15 @@ class SiteBudgetMiddleware:
 
     def process_request(self, request: Request) -> None:
         site = site_of(request.url) or ""
-        if self.max_articles and request.meta.get("article") and self.articles[site] >= self.max_articles:
+        max_articles = self.limits.get(site, "max_articles")
+        if max_articles and request.meta.get("article") and self.articles[site] >= max_articles:
             self._count("max_articles", site)
-            raise IgnoreRequest(f"article quota of {self.max_articles} reached for {site}")
-        if self.max_pages:
-            if self.pages[site] >= self.max_pages:
+            raise IgnoreRequest(f"article quota of {max_articles} reached for {site}")
+        max_pages = self.limits.get(site, "max_pages")
+        if max_pages:
+            if self.pages[site] >= max_pages:
                 self._count("max_pages", site)
-                raise IgnoreRequest(f"page budget of {self.max_pages} reached for {site}")
+                raise IgnoreRequest(f"page budget of {max_pages} reached for {site}")
             self.pages[site] += 1
 
     def _count(self, reason: str, site: str) -> None:

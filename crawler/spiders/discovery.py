@@ -62,7 +62,7 @@ class DiscoveryMixin:
             offer = self.frontier.offer_article(url, from_link=True)
             if offer.url:
                 yield self.article_request(offer.url, priority=offer.priority, depth=depth)
-            elif offer.skipped in ("older_than_since", "undated_link_since"):
+            elif offer.skipped in ("older_than_since", "undated_link_since", "seen_before"):
                 self.count(f"skipped/{offer.skipped}", url)
 
     def count(self, name: str, url: str) -> None:
@@ -124,11 +124,11 @@ class DiscoveryMixin:
     def entry_requests(self, entries: list[Entry], base_url: str) -> Iterator[Request]:
         for entry in entries:
             url = urljoin(base_url, entry.url)
-            offer = self.frontier.offer_article(url, entry.date)
+            offer = self.frontier.offer_article(url, entry.date, lastmod=entry.lastmod)
             if offer.url:
                 yield self.article_request(offer.url, priority=offer.priority, date=entry.date,
-                                           source=entry.source)
-            elif offer.skipped in ("older_than_since", "offsite"):
+                                           source=entry.source, lastmod=entry.lastmod)
+            elif offer.skipped in ("older_than_since", "offsite", "seen_before"):
                 self.count(f"skipped/{offer.skipped}", url)
 
     def _older_than_since(self, entry: Entry) -> bool:

@@ -22,6 +22,7 @@ from crawler.discovery.links import page_links, url_kind
 from crawler.frontier import PRIORITY_DISCOVERY, Frontier, parse_since
 from crawler.items import RawPage
 from crawler.signals import page_failed
+from crawler.state import StateStore
 from pipelines.errors import PageRejected
 from pipelines.extraction.document import decode_html, parse_html
 
@@ -46,20 +47,25 @@ class NewsSpider(DiscoveryMixin, Spider):
     name = "news"
 
     def __init__(self, url: str | None = None, urls: list[str] | None = None,
-                 site: str | None = None, sites: list[str] | None = None, **kwargs: Any) -> None:
+                 site: str | None = None, sites: list[str] | None = None,
+                 site_options: dict[str, dict[str, Any]] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.article_urls = split_urls(url) + split_urls(urls)
         self.site_urls = split_urls(site) + split_urls(sites)
+        self.site_options = site_options or {}  # root URL -> since, depth, profile (sites file)
         self.frontier = Frontier()
+        self.state: StateStore | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
+        spider.state = StateStore.from_settings(settings)
         spider.frontier = Frontier(
             since=parse_since(settings.get("NEWSCRAWL_SINCE")),
             depth=settings.getint("NEWSCRAWL_DEPTH", 3),
             max_pagination=settings.getint("NEWSCRAWL_MAX_PAGINATION", 50),
+            written_before=spider.state.article if spider.state is not None else None,
         )
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
@@ -80,7 +86,9 @@ class NewsSpider(DiscoveryMixin, Spider):
                 yield request
 
     def site_start_requests(self, root: str) -> Iterator[Request]:
-        self.frontier.add_site(root)
+        options = self.site_options.get(root, {})
+        self.frontier.add_site(root, since=parse_since(options.get("since")), depth=options.get("depth"),
+                               profile=options.get("profile"))
         self.frontier.mark_seen(root)
         # The homepage follows robots.txt: sitemaps first, so articles are queued with their exact dates.
         yield self.discovery_request(urljoin(root, "/robots.txt"), self.parse_robots, dont_obey_robotstxt=True,
@@ -91,11 +99,14 @@ class NewsSpider(DiscoveryMixin, Spider):
                        meta={"requested_url": root, "link_depth": 0, "homepage": True})
 
     def article_request(self, url: str, follow: bool = True, priority: int = 0, date: str | None = None,
-                        source: str | None = None, depth: int = 1) -> Request:
+                        source: str | None = None, depth: int = 1, lastmod: str | None = None) -> Request:
         meta: dict[str, Any] = {"requested_url": url, "article": True, "link_depth": depth, "follow": follow,
-                                "source": source or ("link" if follow else "user")}
-        if date and source:
-            meta["date_hints"] = {source: date}
+                                "source": source or ("link" if follow else "user"), "dont_cache": True}
+        hints = {source: date} if date and source else {}
+        if lastmod:
+            hints["lastmod"] = lastmod
+        if hints:
+            meta["date_hints"] = hints
         return Request(url, callback=self.parse_page, errback=self.on_error, meta=meta,
                        priority=priority, dont_filter=not follow)
 
@@ -119,7 +130,9 @@ class NewsSpider(DiscoveryMixin, Spider):
         else:
             article = True
         if article and self.first_copy(response.url, html, requested):
+            state = self.frontier.site_for(response.url)
             yield RawPage(
+                profile=state.profile if state is not None else None,
                 url=response.url, html=html,
                 fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 requested_url=requested, http_status=response.status, content_type=content_type,
@@ -154,7 +167,7 @@ class NewsSpider(DiscoveryMixin, Spider):
                 offer = self.frontier.offer_article(url, from_link=True)
                 if offer.url:
                     yield self.article_request(offer.url, priority=offer.priority, depth=depth + 1)
-                elif offer.skipped in ("older_than_since", "undated_link_since"):
+                elif offer.skipped in ("older_than_since", "undated_link_since", "seen_before"):
                     self.count(f"skipped/{offer.skipped}", url)
             elif kind in ("listing", "other"):
                 yield from self.page_request(url, depth + 1)

@@ -1,0 +1,176 @@
+"""Crash-safe partitioned output: OUT/date=YYYY-MM-DD/run=ID/part-NNNNN.jsonl.gz.
+
+Each part is written under a temporary name, closed, fsynced and renamed; only
+then is it listed in the run's `_manifest.jsonl` and are its URLs marked written
+in the state store. A kill -9 at any moment leaves complete parts (all parseable)
+plus at most one temporary file, which the next run deletes; the URLs of that lost
+part were never marked, so the next run fetches them again. Parts renamed but not
+yet marked (a kill between the two steps) are found and marked at the next start.
+
+Settings read: NEWSCRAWL_OUTPUT_DIR (enables this pipeline), NEWSCRAWL_RUN_ID,
+NEWSCRAWL_PART_RECORDS, NEWSCRAWL_PART_SECONDS, NEWSCRAWL_STATE_DIR.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import os
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+from crawler.items import ArticleRecord
+from crawler.state import StateStore, Written
+
+from .normalization.urls import dedup_key
+
+logger = logging.getLogger(__name__)
+TMP_SUFFIX = ".tmp"
+
+
+def new_run_id() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + f"-{os.getpid()}"
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_part(path: Path) -> list[dict[str, Any]]:
+    """All records of a complete part; raises (OSError, EOFError, ValueError) if it is not complete."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def complete_parts(root: Path) -> list[Path]:
+    return sorted(root.glob("date=*/run=*/part-*.jsonl.gz"))
+
+
+class PartWriterPipeline:
+    def __init__(self, crawler: Crawler, root: Path, run_id: str, state: StateStore | None) -> None:
+        self.crawler = crawler
+        self.root = root
+        self.run_id = run_id
+        self.state = state
+        self.max_records = crawler.settings.getint("NEWSCRAWL_PART_RECORDS", 500)
+        self.max_seconds = crawler.settings.getfloat("NEWSCRAWL_PART_SECONDS", 30.0)
+        self.run_dir = root / f"date={datetime.now(timezone.utc):%Y-%m-%d}" / f"run={run_id}"
+        self.part_number = 0
+        self.handle: IO[bytes] | None = None
+        self.gz: gzip.GzipFile | None = None
+        self.pending: list[Written] = []
+        self.opened_at = 0.0
+        self.timer: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PartWriterPipeline:
+        root = crawler.settings.get("NEWSCRAWL_OUTPUT_DIR")
+        if not root:
+            raise NotConfigured("NEWSCRAWL_OUTPUT_DIR not set")
+        run_id = crawler.settings.get("NEWSCRAWL_RUN_ID") or new_run_id()
+        return cls(crawler, Path(root), run_id, StateStore.from_settings(crawler.settings))
+
+    def open_spider(self) -> None:
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.recover()
+        self.timer = task.LoopingCall(self.flush_if_old)
+        self.timer.start(max(1.0, self.max_seconds / 4), now=False)
+
+    def close_spider(self) -> None:
+        if self.timer is not None and self.timer.running:
+            self.timer.stop()
+        self.finish_part()
+        if self.state is not None:
+            self.state.close()
+
+    def recover(self) -> None:
+        """Delete temporary parts of killed runs; mark renamed-but-unmarked parts as written."""
+        for tmp in self.root.glob(f"date=*/run=*/.part-*{TMP_SUFFIX}"):
+            tmp.unlink()
+            logger.warning("removed an incomplete part of an interrupted run: %s", tmp)
+        if self.state is None:
+            return
+        for part in complete_parts(self.root):
+            name = str(part.relative_to(self.root))
+            if self.state.part_applied(name):
+                continue
+            records = read_part(part)
+            self.state.apply_part(name, [self._written(r) for r in records], _now())
+            self._append_manifest(part, len(records))
+            logger.warning("marked the %d records of an unrecorded complete part: %s", len(records), part)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleRecord):
+            return item
+        if self.gz is None:
+            self.open_part()
+        assert self.gz is not None
+        line = json.dumps(item.to_dict(), ensure_ascii=False) + "\n"
+        self.gz.write(line.encode("utf-8"))
+        self.pending.append(Written(dedup_key(item.url), item.url, item.content_hash, item.lastmod))
+        if len(self.pending) >= self.max_records:
+            self.finish_part()
+        return item
+
+    def flush_if_old(self) -> None:
+        if self.gz is not None and time.monotonic() - self.opened_at >= self.max_seconds:
+            self.finish_part()
+
+    def open_part(self) -> None:
+        name = f"part-{self.part_number:05d}.jsonl.gz"
+        self.handle = (self.run_dir / f".{name}{TMP_SUFFIX}").open("wb")
+        self.gz = gzip.GzipFile(filename=name, mode="wb", fileobj=self.handle, mtime=0)
+        self.opened_at = time.monotonic()
+
+    def finish_part(self) -> None:
+        if self.gz is None or self.handle is None:
+            return
+        name = f"part-{self.part_number:05d}.jsonl.gz"
+        tmp, final = self.run_dir / f".{name}{TMP_SUFFIX}", self.run_dir / name
+        self.gz.close()
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        self.gz = self.handle = None
+        os.replace(tmp, final)
+        fsync_dir(self.run_dir)
+        records, self.pending = self.pending, []
+        self._append_manifest(final, len(records))
+        if self.state is not None:
+            self.state.apply_part(str(final.relative_to(self.root)), records, _now())
+        self.part_number += 1
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("newscrawl/output/parts")
+
+    def _append_manifest(self, part: Path, records: int) -> None:
+        manifest = part.parent / "_manifest.jsonl"
+        if manifest.exists() and any(json.loads(line).get("part") == part.name
+                                     for line in manifest.read_text(encoding="utf-8").splitlines() if line.strip()):
+            return  # listed before a kill, marked only now
+        data = part.read_bytes()
+        entry = {"part": part.name, "records": records, "bytes": len(data),
+                 "sha256": hashlib.sha256(data).hexdigest(), "completed_at": _now()}
+        with manifest.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(entry) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    @staticmethod
+    def _written(record: dict[str, Any]) -> Written:
+        return Written(dedup_key(record["url"]), record["url"], record["content_hash"], None)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

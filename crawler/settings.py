@@ -63,6 +63,7 @@ DOWNLOADER_MIDDLEWARES = {
     # process_response runs from high to low numbers: before RetryMiddleware (550).
     "crawler.middlewares.pacing.HostPacingMiddleware": 560,
 }
+ADDONS = {"crawler.addon.SitesFileAddon": 100}
 EXTENSIONS = {
     "crawler.extensions.summary.RunSummary": 500,
     "crawler.extensions.progress.Progress": 510,
@@ -81,7 +82,9 @@ NEWSCRAWL_STATS_FILE = None  # the run summary as JSON
 NEWSCRAWL_SUMMARY = False  # print the run summary on stderr at the end
 NEWSCRAWL_PROGRESS_INTERVAL = 0.0  # seconds between progress lines on stderr; 0 = off
 
-# Scheduled runs (`newscrawl run`): crash-safe parts, state between runs.
+# Scheduled runs (`newscrawl run`, or NEWSCRAWL_SITES_FILE under scrapy/scrapyd): crash-safe parts,
+# state between runs. The sites file sets the ones below through crawler.addon.SitesFileAddon.
+NEWSCRAWL_SITES_FILE = None
 NEWSCRAWL_OUTPUT_DIR = None  # OUT/date=YYYY-MM-DD/run=ID/part-NNNNN.jsonl.gz + _manifest.jsonl
 NEWSCRAWL_STATE_DIR = None  # state.sqlite: articles written, parts applied, watermarks
 NEWSCRAWL_RUN_ID = None  # default: UTC start time and pid

@@ -71,6 +71,7 @@ class PartWriterPipeline:
         self.handle: IO[bytes] | None = None
         self.gz: gzip.GzipFile | None = None
         self.pending: list[Written] = []
+        self.newest: dict[str, datetime] = {}  # site -> newest published_at written (watermarks)
         self.opened_at = 0.0
         self.timer: task.LoopingCall | None = None
 
@@ -93,6 +94,8 @@ class PartWriterPipeline:
             self.timer.stop()
         self.finish_part()
         if self.state is not None:
+            for site, newest in self.newest.items():
+                self.state.update_watermark(site, newest.astimezone(timezone.utc).isoformat(), _now())
             self.state.close()
 
     def recover(self) -> None:
@@ -120,6 +123,10 @@ class PartWriterPipeline:
         line = json.dumps(item.to_dict(), ensure_ascii=False) + "\n"
         self.gz.write(line.encode("utf-8"))
         self.pending.append(Written(dedup_key(item.url), item.url, item.content_hash, item.lastmod))
+        if item.published_at and item.site:
+            published = datetime.fromisoformat(item.published_at)
+            if item.site not in self.newest or published > self.newest[item.site]:
+                self.newest[item.site] = published
         if len(self.pending) >= self.max_records:
             self.finish_part()
         return item

@@ -91,10 +91,13 @@ class RunSummary:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         report = self.summary(reason)
-        if self.path:
-            write_json_atomically(Path(self.path), report)
         if self.show:
             print(format_summary(report), file=sys.stderr)
+        sites_file = self.crawler.settings.get("NEWSCRAWL_SITES_FILE")
+        if sites_file:
+            report = run_report(report, Path(sites_file), self.crawler.settings.get("NEWSCRAWL_RUN_ID"))
+        if self.path:
+            write_json_atomically(Path(self.path), report)
 
 
 def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
@@ -117,3 +120,27 @@ def format_summary(report: dict[str, Any]) -> str:
                 detail = ", ".join(f"{k} {v}" for k, v in sorted(entry[group].items()))
                 lines.append(f"    {group}: {detail}")
     return "\n".join(lines)
+
+
+def run_report(summary: dict[str, Any], sites_file: Path, run_id: str | None) -> dict[str, Any]:
+    """The summary as a per-site report for cron: new, skipped as seen, failed, status."""
+    from crawler.sitesfile import load_sites_file
+
+    config = load_sites_file(sites_file)
+    sites: dict[str, Any] = {}
+    for site in config.sites:
+        entry = summary["sites"].get(site_of(site.urls[0]) or "", {})
+        failed = entry.get("failed", {})
+        new = entry.get("articles", 0)
+        seen = entry.get("skipped", {}).get("seen_before", 0)
+        nothing_fetched = entry.get("pages", 0) == 0
+        status = "failed" if nothing_fetched or (new == 0 and seen == 0 and failed) else "ok"
+        sites[site.name] = {"status": status, "new": new, "skipped_seen": seen,
+                            "unchanged": entry.get("dropped", {}).get("unchanged", 0),
+                            "failed": failed, "detail": entry}
+    report = {"run_id": run_id, "sites_file": str(sites_file), "output": str(config.output),
+              **{k: v for k, v in summary.items() if k != "sites"}, "sites": sites}
+    runs = config.state / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    write_json_atomically(runs / "last-run.json", report)
+    return report

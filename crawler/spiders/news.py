@@ -8,6 +8,7 @@ robots.txt, sitemaps, feeds and links; RawPages go to the item pipelines.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, AsyncIterator, Iterator
 from urllib.parse import urljoin
 
@@ -17,11 +18,13 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from crawler.addon import site_arguments
 from crawler.discovery.feeds import COMMON_FEEDS, feed_links
 from crawler.discovery.links import page_links, url_kind
 from crawler.frontier import PRIORITY_DISCOVERY, Frontier, parse_since
 from crawler.items import RawPage
 from crawler.signals import page_failed
+from crawler.sitesfile import load_sites_file
 from crawler.state import StateStore
 from pipelines.errors import PageRejected
 from pipelines.extraction.document import decode_html, parse_html
@@ -60,6 +63,9 @@ class NewsSpider(DiscoveryMixin, Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
+        sites_file = settings.get("NEWSCRAWL_SITES_FILE")
+        if sites_file and not spider.site_urls and not spider.article_urls:
+            spider.site_urls, spider.site_options = site_arguments(load_sites_file(Path(sites_file)))
         spider.state = StateStore.from_settings(settings)
         spider.frontier = Frontier(
             since=parse_since(settings.get("NEWSCRAWL_SINCE")),

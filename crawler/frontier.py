@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Callable
+from typing import Any, Callable
 
 from pipelines.normalization.dates import DateContext, parse_date
 from crawler.state import Written
@@ -58,8 +58,9 @@ class SiteState:
     seen: set[bytes] = field(default_factory=set)
     pagination_pages: int = 0
     dated_entries: int = 0  # sitemap/feed entries that came with a date
-    discovery_pending: int = 0  # robots.txt, sitemap and feed requests not answered yet
+    discovery_pending: int = 0  # robots.txt, sitemap, feed and homepage requests not answered yet
     held: list[tuple[str, int]] = field(default_factory=list)  # article links waiting for them
+    held_requests: list[Any] = field(default_factory=list)  # sitemap/feed article requests, likewise
 
 
 @dataclass

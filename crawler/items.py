@@ -59,7 +59,6 @@ class ExtractedArticle:
     profile: str | None = None
     input: str | None = None
     requested_url: str | None = None
-    lastmod: str | None = None  # the sitemap/feed lastmod the page was listed with
 
 
 @dataclass
@@ -94,6 +93,10 @@ class ArticleRecord:
     # for, and the sitemap/feed lastmod it was listed with (change detection next run).
     requested_url: str | None = None
     lastmod: str | None = None
+    # Set by pipelines/neardup.py: the canonical URL of the earliest copy seen of this text
+    # (exact or near duplicate) and the estimated Jaccard similarity to it; null for a first copy.
+    duplicate_of: str | None = None
+    duplicate_similarity: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict in schema order; `input` only in extract mode."""
@@ -108,5 +111,6 @@ RECORD_FIELDS: tuple[str, ...] = (
     "schema_version", "url", "fetched_url", "site", "site_name", "title", "description",
     "text", "authors", "source_credit", "published_at", "published_at_raw",
     "published_at_source", "modified_at", "tz_assumed", "language", "tags", "section",
-    "image", "word_count", "content_hash", "fetched_at", "http_status",
+    "image", "word_count", "content_hash", "duplicate_of", "duplicate_similarity", "fetched_at",
+    "http_status",
 )

@@ -60,6 +60,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.robots.SafeRobotsTxtMiddleware": 100,
     "crawler.middlewares.budget.SiteBudgetMiddleware": 110,
+    "crawler.middlewares.seen.SeenRedirectMiddleware": 120,
     # process_response runs from high to low numbers: before RetryMiddleware (550).
     "crawler.middlewares.pacing.HostPacingMiddleware": 560,
 }
@@ -93,3 +94,7 @@ NEWSCRAWL_PART_SECONDS = 30.0  # a part is closed at least this often
 NEWSCRAWL_SITE_LIMITS = {}  # site -> {"max_pages": N, "max_articles": N}, from the sites file
 # HTTP cache for feeds, sitemaps, robots.txt and listings, always revalidated (run mode turns it on).
 HTTPCACHE_POLICY = "crawler.cache.RevalidatePolicy"
+
+# Extraction workers (pipelines/workers.py): processes that parse and extract fetched pages.
+NEWSCRAWL_WORKERS = None  # default: one per CPU core; 0 extracts in the event loop
+NEWSCRAWL_WORKER_MAX_TASKS = 2000  # a worker is replaced after this many pages (flat memory)

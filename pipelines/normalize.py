@@ -56,7 +56,6 @@ def normalize_article(article: ExtractedArticle) -> ArticleRecord:
         http_status=article.http_status,
         input=article.input,
         requested_url=article.requested_url,
-        lastmod=article.lastmod,
     )
 
 

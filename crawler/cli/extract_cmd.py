@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import sys
 import zlib
 from datetime import datetime, timezone
@@ -14,8 +15,7 @@ from typing import IO, Any, Iterator
 from crawler import settings as defaults
 from crawler.items import RawPage
 from pipelines.errors import PageRejected
-from pipelines.extraction.document import decode_html
-from pipelines.process import process_page
+from pipelines.workers import ExtractionWorkers, PageJob, PageResult
 
 from .checks import check_output, check_url
 from .errors import UsageError
@@ -31,6 +31,8 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("-o", "--output", help="write JSON lines here instead of stdout")
     parser.add_argument("--max-bytes", type=int, default=defaults.NEWSCRAWL_MAX_PAGE_BYTES,
                         help="refuse pages larger than this (default %(default)s)")
+    parser.add_argument("-j", "--jobs", type=int, metavar="N",
+                        help="extraction processes (default: one per core from 16 inputs on, else 0 = in this process)")
     parser.set_defaults(run=run)
 
 
@@ -41,20 +43,42 @@ def run(args: argparse.Namespace) -> int:
     files = list(_inputs(args.paths))
     if args.url and len(files) > 1:
         raise UsageError("--url gives one page's URL, but several input files were given")
+    # A pool costs a second to start: worth it from a handful of pages on.
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1) if len(files) >= 16 else 0
+    workers = ExtractionWorkers(jobs)
     failed = 0
     out: IO[str] = out_path.open("w", encoding="utf-8") if out_path else sys.stdout
     try:
-        for path in files:
-            line = extract_file(path, args.url, args.max_bytes)
+        for job, result in workers.imap(prepare(path, args.url, args.max_bytes) for path in files):
+            line = output_line(job, result)
             failed += "error" in line
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
             out.flush()
     finally:
+        workers.close()
         if out_path:
             out.close()
     if failed:
         print(f"newscrawl extract: {failed} of {len(files)} inputs gave no article", file=sys.stderr)
     return 1 if failed else 0
+
+
+def prepare(path: Path, url: str | None, max_bytes: int) -> PageJob | dict[str, Any]:
+    """A job for the workers, or the error line of an input that cannot even be read."""
+    try:
+        raw, body = read_page(path, url, max_bytes)
+    except PageRejected as exc:
+        return {"input": str(path), "error": f"{exc.reason}: {exc.detail}"}
+    return PageJob(raw, body=body)
+
+
+def output_line(job: PageJob | dict[str, Any], result: PageResult) -> dict[str, Any]:
+    if isinstance(job, dict):
+        return job
+    if result.record is not None:
+        return result.record.to_dict()
+    reason, detail = result.rejected or ("not_article", "no article found")
+    return {"input": job.raw.input, "error": f"{reason}: {detail}"}
 
 
 def _inputs(paths: list[str]) -> Iterator[Path]:
@@ -67,18 +91,8 @@ def _inputs(paths: list[str]) -> Iterator[Path]:
             yield path  # a missing file becomes an error line, not an abort
 
 
-def extract_file(path: Path, url: str | None, max_bytes: int) -> dict[str, Any]:
-    """One input -> its record as a dict, or {"input", "error"}."""
-    try:
-        raw = read_page(path, url, max_bytes)
-        return process_page(raw).to_dict()
-    except PageRejected as exc:
-        return {"input": str(path), "error": f"{exc.reason}: {exc.detail}"}
-    except Exception as exc:  # noqa: BLE001  one bad page must not stop the others
-        return {"input": str(path), "error": f"internal: {type(exc).__name__}: {exc}"}
-
-
-def read_page(path: Path, url: str | None, max_bytes: int) -> RawPage:
+def read_page(path: Path, url: str | None, max_bytes: int) -> tuple[RawPage, bytes]:
+    """The page as a RawPage still to be decoded (the workers do that), and its bytes."""
     try:
         data = path.read_bytes()
         mtime = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
@@ -88,12 +102,9 @@ def read_page(path: Path, url: str | None, max_bytes: int) -> RawPage:
         data = _gunzip(data, max_bytes)
     if len(data) > max_bytes:
         raise PageRejected("too_large", f"{len(data)} bytes, over the limit of {max_bytes}")
-    return RawPage(
-        url=url or path.resolve().as_uri(),
-        html=decode_html(data),
-        fetched_at=mtime.isoformat(timespec="seconds"),
-        input=str(path),
-    )
+    raw = RawPage(url=url or path.resolve().as_uri(), html="", fetched_at=mtime.isoformat(timespec="seconds"),
+                  input=str(path))
+    return raw, data
 
 
 def _gunzip(data: bytes, max_bytes: int) -> bytes:

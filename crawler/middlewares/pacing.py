@@ -1,9 +1,11 @@
 """Per-host pacing that Scrapy leaves out: robots.txt Crawl-delay and Retry-After.
 
 Each host has a time before which no request is sent. Crawl-delay spaces requests
-by at least that much; a 429/503 with Retry-After pushes the time out (capped by
-NEWSCRAWL_RETRY_AFTER_MAX seconds) and queues the request again, up to
-NEWSCRAWL_RETRY_AFTER_TIMES times; past that, RetryMiddleware and HttpError decide.
+by at least that much. A 429 with Retry-After pushes that time out for the whole host
+(so does a 503 once three URLs of the host answered it within a minute); the request
+itself is queued again to be sent after the wait (capped by NEWSCRAWL_RETRY_AFTER_MAX
+seconds), up to NEWSCRAWL_RETRY_AFTER_TIMES times; past that, RetryMiddleware and
+HttpError decide.
 AutoThrottle cannot do this: it rewrites the slot delay after every response.
 """
 
@@ -48,6 +50,7 @@ class HostPacingMiddleware:
         self.user_agent = crawler.settings.get("USER_AGENT", "")
         self.interval: dict[str, float] = {}  # host -> Crawl-delay seconds
         self.not_before: dict[str, float] = {}  # host -> monotonic time
+        self.unavailable: dict[str, list[float]] = {}  # host -> times of recent 503s
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
 
     @classmethod
@@ -63,6 +66,9 @@ class HostPacingMiddleware:
             self._stat("newscrawl/robots_crawl_delay_hosts")
 
     async def process_request(self, request: Request) -> None:
+        retry_at = request.meta.get("retry_not_before")
+        if retry_at is not None and (wait := retry_at - time.monotonic()) > 0:
+            await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
         host = urlparse_cached(request).netloc
         if request.meta.get("dont_obey_robotstxt") or (host not in self.interval and host not in self.not_before):
             return
@@ -80,11 +86,23 @@ class HostPacingMiddleware:
         if wait is None or wait > self.max_wait or times >= self.max_times:
             return response
         host = urlparse_cached(request).netloc
-        self.not_before[host] = max(self.not_before.get(host, 0.0), time.monotonic() + wait)
+        now = time.monotonic()
+        if self._host_wide(host, response.status, now):
+            self.not_before[host] = max(self.not_before.get(host, 0.0), now + wait)
         self._stat("newscrawl/retry_after")
         retry = request.replace(dont_filter=True)
         retry.meta["retry_after_times"] = times + 1
+        retry.meta["retry_not_before"] = now + wait
         return retry
+
+    def _host_wide(self, host: str, status: int, now: float) -> bool:
+        """429 is about the client: the whole host waits. A 503 on one URL is that URL's
+        problem (it alone is retried later) until several URLs of the host say it."""
+        if status == 429:
+            return True
+        recent = [t for t in self.unavailable.get(host, []) if now - t < 60] + [now]
+        self.unavailable[host] = recent[-10:]
+        return len(recent) >= 3
 
     def _stat(self, key: str) -> None:
         if self.crawler.stats is not None:

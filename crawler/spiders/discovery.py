@@ -57,6 +57,10 @@ class DiscoveryMixin:
                 yield from self.release_held(state)
 
     def release_held(self, state: SiteState) -> Iterator[Request]:
+        """Once a site's discovery is complete, its articles go to the queue together, so
+        the newest is fetched first; links come last (most were in a sitemap already)."""
+        queued, state.held_requests = state.held_requests, []
+        yield from queued
         held, state.held = state.held, []
         for url, depth in held:
             offer = self.frontier.offer_article(url, from_link=True)
@@ -126,8 +130,13 @@ class DiscoveryMixin:
             url = urljoin(base_url, entry.url)
             offer = self.frontier.offer_article(url, entry.date, lastmod=entry.lastmod)
             if offer.url:
-                yield self.article_request(offer.url, priority=offer.priority, date=entry.date,
-                                           source=entry.source, lastmod=entry.lastmod)
+                request = self.article_request(offer.url, priority=offer.priority, date=entry.date,
+                                               source=entry.source, lastmod=entry.lastmod)
+                state = self.frontier.site_for(offer.url)
+                if state is not None and state.discovery_pending > 0:
+                    state.held_requests.append(request)
+                else:
+                    yield request
             elif offer.skipped in ("older_than_since", "offsite", "seen_before"):
                 self.count(f"skipped/{offer.skipped}", url)
 

@@ -19,19 +19,18 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.addon import site_arguments
-from crawler.discovery.feeds import COMMON_FEEDS, feed_links
-from crawler.discovery.links import page_links, url_kind
+from crawler.discovery.feeds import COMMON_FEEDS
+from crawler.discovery.links import url_kind
 from crawler.frontier import PRIORITY_DISCOVERY, Frontier, parse_since
 from crawler.items import RawPage
 from crawler.signals import page_failed
 from crawler.sitesfile import load_sites_file
 from crawler.state import StateStore
-from pipelines.errors import PageRejected
-from pipelines.extraction.document import decode_html, parse_html
+from pipelines.workers import ExtractionWorkers, PageJob, PageResult
 
 from .discovery import DiscoveryMixin
 from .failures import describe_failure
-from .pagesignals import canonical_of, looks_like_article
+from .pagesignals import canonical_of
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -45,7 +44,8 @@ def split_urls(value: str | list[str] | None) -> list[str]:
 
 
 class NewsSpider(DiscoveryMixin, Spider):
-    """Settings read: NEWSCRAWL_SINCE, NEWSCRAWL_DEPTH, NEWSCRAWL_MAX_PAGINATION."""
+    """Settings read: NEWSCRAWL_SINCE, NEWSCRAWL_DEPTH, NEWSCRAWL_MAX_PAGINATION, NEWSCRAWL_SITES_FILE,
+    NEWSCRAWL_STATE_DIR, NEWSCRAWL_WORKERS (the extraction processes, see pipelines/workers.py)."""
 
     name = "news"
 
@@ -58,23 +58,35 @@ class NewsSpider(DiscoveryMixin, Spider):
         self.site_options = site_options or {}  # root URL -> since, depth, profile (sites file)
         self.frontier = Frontier()
         self.state: StateStore | None = None
+        self.workers = ExtractionWorkers(0)  # replaced from settings in from_crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
-        settings = crawler.settings
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
+        return spider
+
+    def configure(self) -> None:
+        """Read the settings once they are final: add-ons (the sites file) apply theirs
+        after from_crawler."""
+        settings = self.crawler.settings
         sites_file = settings.get("NEWSCRAWL_SITES_FILE")
-        if sites_file and not spider.site_urls and not spider.article_urls:
-            spider.site_urls, spider.site_options = site_arguments(load_sites_file(Path(sites_file)))
-        spider.state = StateStore.from_settings(settings)
-        spider.frontier = Frontier(
+        if sites_file and not self.site_urls and not self.article_urls:
+            self.site_urls, self.site_options = site_arguments(load_sites_file(Path(sites_file)))
+        self.state = StateStore.from_settings(settings)
+        self.frontier = Frontier(
             since=parse_since(settings.get("NEWSCRAWL_SINCE")),
             depth=settings.getint("NEWSCRAWL_DEPTH", 3),
             max_pagination=settings.getint("NEWSCRAWL_MAX_PAGINATION", 50),
-            written_before=spider.state.article if spider.state is not None else None,
+            written_before=self.state.article if self.state is not None else None,
         )
-        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
-        return spider
+        self.workers = ExtractionWorkers.from_settings(settings)
+
+    def on_closed(self) -> None:
+        self.workers.close()
+        if self.state is not None:
+            self.state.close()
 
     def on_idle(self) -> None:
         """Nothing left to fetch: links still held back (a discovery answer got lost) go now."""
@@ -85,6 +97,7 @@ class NewsSpider(DiscoveryMixin, Spider):
             raise DontCloseSpider("released held article links")
 
     async def start(self) -> AsyncIterator[Request]:
+        self.configure()
         for url in self.article_urls:
             yield self.article_request(url, follow=False)
         for root in self.site_urls:
@@ -101,6 +114,9 @@ class NewsSpider(DiscoveryMixin, Spider):
                                      handle_httpstatus_all=True, site_root=root)
 
     def homepage_request(self, root: str) -> Request:
+        state = self.frontier.site_for(root)
+        if state is not None:
+            state.discovery_pending += 1  # its feeds are discovery too; answered in parse_page
         return Request(root, callback=self.parse_page, errback=self.on_error, priority=PRIORITY_DISCOVERY - 1,
                        meta={"requested_url": root, "link_depth": 0, "homepage": True})
 
@@ -116,7 +132,7 @@ class NewsSpider(DiscoveryMixin, Spider):
         return Request(url, callback=self.parse_page, errback=self.on_error, meta=meta,
                        priority=priority, dont_filter=not follow)
 
-    def parse_page(self, response: Response) -> Iterator[Any]:
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         meta = response.meta
         requested = meta.get("requested_url", response.url)
         content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
@@ -124,46 +140,55 @@ class NewsSpider(DiscoveryMixin, Spider):
             if meta.get("article"):
                 self.fail(requested, "not_html", f"content type is {content_type or 'missing'!r}, not HTML")
             return
-        html = decode_html(response.body, content_type)
-        if meta.get("follow", True) and self.frontier.sites:
-            try:
-                tree = parse_html(html)
-            except PageRejected as exc:
-                self.fail(requested, exc.reason, exc.detail)
-                return
-            yield from self.follow_links(response, tree, meta)
-            article = meta.get("article") or looks_like_article(tree, response.url)
-        else:
-            article = True
-        if article and self.first_copy(response.url, html, requested):
-            state = self.frontier.site_for(response.url)
-            yield RawPage(
-                profile=state.profile if state is not None else None,
-                url=response.url, html=html,
-                fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                requested_url=requested, http_status=response.status, content_type=content_type,
-                hints=dict(meta.get("date_hints", {})),
-            )
+        follow = bool(meta.get("follow", True) and self.frontier.sites)
+        if follow and not self.first_copy(response.url, response.body):
+            if meta.get("homepage"):
+                for request in self.discovery_finished(response.url):
+                    yield request
+            return
+        state = self.frontier.site_for(response.url)
+        raw = RawPage(
+            url=response.url, html="", fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            requested_url=requested, http_status=response.status, content_type=content_type,
+            profile=state.profile if state is not None else None, hints=dict(meta.get("date_hints", {})),
+        )
+        job = PageJob(raw, body=response.body, follow=follow, homepage=bool(meta.get("homepage")),
+                      expect_article=bool(meta.get("article")) or not follow)
+        result = await self.workers.analyze(job)
+        for request in self.follow_links(response.url, result, meta):
+            yield request
+        if meta.get("homepage"):
+            for request in self.discovery_finished(response.url):
+                yield request
+        if result.record is not None:
+            yield result.record
+        elif result.rejected is not None and (result.is_article or not follow):
+            self.reject(requested, response.url, *result.rejected)
 
-    def first_copy(self, url: str, html: str, requested: str) -> bool:
-        """False for a page whose canonical URL was already extracted in this run."""
+    def reject(self, requested: str, url: str, reason: str, detail: str) -> None:
+        """A fetched page that gives no record: a failure for a URL the user asked for,
+        a counted drop for a page found while crawling a site."""
         if not self.frontier.sites:
-            return True
-        canonical = canonical_of(html, url)
+            self.fail(requested, reason, detail)
+            return
+        self.logger.info("dropped (%s): %s (%s)", reason, url, detail)
+        self.count(f"dropped/{reason}", url)
+
+    def first_copy(self, url: str, body: bytes) -> bool:
+        """False for a page whose canonical URL was already extracted in this run."""
+        canonical = canonical_of(body[:60000].decode("latin-1"), url)
         if canonical and canonical != url and not self.frontier.mark_seen(canonical):
             self.count("skipped/duplicate", url)
             return False
         return True
 
-    def follow_links(self, response: Response, tree: Any, meta: dict[str, Any]) -> Iterator[Request]:
+    def follow_links(self, page_url: str, result: PageResult, meta: dict[str, Any]) -> Iterator[Request]:
         depth = int(meta.get("link_depth", 0))
         if meta.get("homepage"):
-            yield from self.feed_requests(feed_links(tree, response.url) or
-                                          [urljoin(response.url, p) for p in COMMON_FEEDS[:2]])
-        links, following = page_links(tree, response.url)
-        for url in following:
+            yield from self.feed_requests(result.feeds or [urljoin(page_url, p) for p in COMMON_FEEDS[:2]])
+        for url in result.following:
             yield from self.page_request(url, depth, pagination=True)
-        for url in links:
+        for url in result.links:
             kind = url_kind(url)
             if kind == "article":
                 state = self.frontier.site_for(url)
@@ -188,14 +213,16 @@ class NewsSpider(DiscoveryMixin, Spider):
             yield Request(offer.url, callback=self.parse_page, errback=self.on_error, priority=offer.priority,
                           meta={"requested_url": offer.url, "link_depth": depth})
 
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> Iterator[Request]:
         request = getattr(failure, "request", None)
         url = request.meta.get("requested_url", request.url) if request is not None else "?"
         reason, detail = describe_failure(failure)
+        if request is not None and request.meta.get("homepage"):
+            yield from self.discovery_finished(request.url)
         if request is not None and request.meta.get("source", "link") == "link" and not request.meta.get("homepage"):
             self.count(f"failed_links/{reason}", url)  # a dead link is not an article lost
-            return
-        self.fail(url, reason, detail)
+        else:
+            self.fail(url, reason, detail)
 
     def fail(self, url: str, reason: str, detail: str) -> None:
         self.logger.warning("%s: %s (%s)", reason, url, detail)

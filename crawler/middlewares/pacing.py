@@ -83,7 +83,7 @@ class HostPacingMiddleware:
         header = response.headers.get("Retry-After")
         wait = retry_after_seconds(header.decode("latin-1") if header else None)
         times = int(request.meta.get("retry_after_times", 0))
-        if wait is None or wait > self.max_wait or times >= self.max_times:
+        if wait is None or wait > self.max_wait or times >= self.max_times or not self._worth_waiting(request):
             return response
         host = urlparse_cached(request).netloc
         now = time.monotonic()
@@ -94,6 +94,14 @@ class HostPacingMiddleware:
         retry.meta["retry_after_times"] = times + 1
         retry.meta["retry_not_before"] = now + wait
         return retry
+
+    @staticmethod
+    def _worth_waiting(request: Request) -> bool:
+        """Articles, sitemaps, feeds and homepages are waited for; any other page found
+        through a link is not worth holding the crawl open."""
+        meta = request.meta
+        return bool(meta.get("article") or meta.get("discovery_callback") or meta.get("homepage")
+                    or "link_depth" not in meta)
 
     def _host_wide(self, host: str, status: int, now: float) -> bool:
         """429 is about the client: the whole host waits. A 503 on one URL is that URL's

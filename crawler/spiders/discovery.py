@@ -11,6 +11,7 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 
 from crawler.discovery import Entry
 from crawler.discovery.feeds import parse_feed
+from crawler.discovery.links import url_kind
 from crawler.discovery.sitemaps import COMMON_SITEMAPS, parse_sitemap, sitemaps_in_robots
 from crawler.frontier import PRIORITY_DISCOVERY, Frontier, SiteState
 from pipelines.normalization.urls import site_of
@@ -26,6 +27,7 @@ class DiscoveryMixin:
     logger: Any
     article_request: Callable[..., Request]
     homepage_request: Callable[[str], Request]
+    page_request: Callable[..., Iterator[Request]]
 
     def discovery_request(self, url: str, callback: Callable[..., Any], **meta: Any) -> Request:
         """A robots.txt/sitemap/feed request. Article links found meanwhile are held back until
@@ -128,6 +130,10 @@ class DiscoveryMixin:
     def entry_requests(self, entries: list[Entry], base_url: str) -> Iterator[Request]:
         for entry in entries:
             url = urljoin(base_url, entry.url)
+            if url_kind(url) in ("listing", "pagination", "calendar"):
+                # Sitemaps list sections too (a "pages" sitemap): read their links, never extract them.
+                yield from self.page_request(url, 1)
+                continue
             offer = self.frontier.offer_article(url, entry.date, lastmod=entry.lastmod)
             if offer.url:
                 request = self.article_request(offer.url, priority=offer.priority, date=entry.date,

@@ -44,7 +44,7 @@ def extract_article(raw: RawPage, profile: SiteProfile | None = None) -> Extract
     dates += [DateCandidate(value, source) for source, value in raw.hints.items() if source in ("sitemap", "feed")]
     noise = body_mod.page_noise(tree)
     density = link_density(tree)
-    text = body_mod.extract_body(tree, page_url, profile.prune_xpaths if profile else ())
+    text = body_mod.extract_body(tree, page_url, profile.prune_xpaths if profile else (), noise)
     body = body_mod.clean_body(text, title=title, noise=noise)
     description = _strip_lead_tag(facts.description, profile)
     body.text = _strip_first_line_tag(body.text, facts.description, description)

@@ -1,9 +1,11 @@
-"""Article body: trafilatura, then a cleaner for what it leaves behind.
+"""Article body: trafilatura, a second opinion when its text looks wrong, then a cleaner.
 
-The cleaner removes lines that are image alt text (`... hinh anh 1`), photo
-captions (`Ảnh: ...`), related-article titles, "read more" prompts and the
-headline repeated at the top; a byline or agency credit on the last line moves
-to `authors` / `source_credit`.
+When a cheap signal doubts trafilatura's text (signals.py), readability-lxml reads the
+page too and the two are reconciled (fallback.py). The cleaner removes lines that are
+image alt text (`... hinh anh 1`), photo captions (`Ảnh: ...`), related-article titles
+and lists, "read more" prompts, page furniture such as sign-up and share prompts or
+rights notices (boilerplate.py) and the headline repeated at the top; a byline or
+agency credit on the last line moves to `authors` / `source_credit`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 import trafilatura
 from lxml.html import HtmlElement
 
+from . import boilerplate, fallback, signals
 from .titles import node_text, squash
 
 _ALT_ARTIFACT = re.compile(r"^[\x20-\x7e]+ hinh anh \d+$", re.I)
@@ -25,6 +28,7 @@ _READ_MORE = re.compile(
 )
 _CREDIT = re.compile(r"^(?:\((?:theo\s+)?[^()]{2,60}\)|theo\s+[^.!?]{2,60}|nguồn\s*:\s*[^.!?]{2,60})$", re.I)
 _NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ'.-]*\s+){1,4}[A-ZĐÀ-Ỹ][\wÀ-ỹ'.-]*$")
+_URL_LINE = re.compile(r"^https?://\S+$")
 _MIN_TEXT = 1  # characters; the classifier decides what is too short to be an article
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # it logs every page it rejects
@@ -37,41 +41,69 @@ class Body:
     source_credit: str | None = None
 
 
-def extract_body(tree: HtmlElement, url: str | None, prune_xpaths: tuple[str, ...] = ()) -> str:
-    """Main text as lines (one paragraph each); '' when trafilatura finds none."""
+def extract_body(tree: HtmlElement, url: str | None, prune_xpaths: tuple[str, ...] = (),
+                 noise: PageNoise | None = None) -> str:
+    """Main text as lines (one paragraph each); '' when trafilatura finds none.
+
+    trafilatura runs without its own fallbacks (`fast`): they cost a third of its time and
+    choose worse than readability-lxml does here, which runs only when the text looks wrong.
+    """
     doc = trafilatura.bare_extraction(
-        tree, url=url, include_comments=False, include_tables=True, with_metadata=False,
+        tree, url=url, include_comments=False, include_tables=True, with_metadata=False, fast=True,
         prune_xpath=list(prune_xpaths) or None,
     )
     text = getattr(doc, "text", None) if doc is not None else None
-    return text or ""
+    text = text or ""
+    if signals.doubt(text, tree):
+        keys = noise.keys if noise else frozenset()
+        text = fallback.reconcile(text, fallback.readability_text(tree, prune_xpaths), keys)
+    return text
 
 
-def page_noise(tree: HtmlElement) -> set[str]:
-    """Comparison keys of text that is not prose: image alt/title attributes, figure
-    captions and standalone link texts (related-article boxes)."""
-    noise: set[str] = set()
+@dataclass(frozen=True)
+class PageNoise:
+    """Comparison keys (titles.squash) of page text that is not prose."""
+
+    keys: frozenset[str] = frozenset()  # image alt/title text, standalone link texts (related boxes)
+    links: frozenset[str] = frozenset()  # every link text of four words or more
+
+
+def page_noise(tree: HtmlElement) -> PageNoise:
+    """Image alt/title texts and link texts of the page, as comparison keys."""
+    keys: set[str] = set()
+    links: set[str] = set()
     for img in tree.iter("img"):
         for attr in ("alt", "title"):
             value = img.get(attr)
             if value and len(value) >= 12:
-                noise.add(squash(value))
+                keys.add(squash(value))
     for link in tree.iter("a"):
-        text = node_text(link)
+        raw = link.text_content()
+        if len(raw) < 20:  # most links: skip them before normalizing their text
+            continue
+        text = " ".join(raw.split())
+        if len(text) < 20 or text.count(" ") < 3:
+            continue  # a headline has words; a bare URL or a product name may be content
+        key = squash(text)
+        links.add(key)
         parent = link.getparent()
-        if len(text) >= 25 and parent is not None and squash(node_text(parent)) == squash(text):
-            noise.add(squash(text))
-    return noise
+        if len(text) >= 25 and parent is not None and squash(node_text(parent)) == key:
+            keys.add(key)
+    return PageNoise(frozenset(keys), frozenset(links))
 
 
-def clean_body(text: str, *, title: str | None, noise: set[str]) -> Body:
+def clean_body(text: str, *, title: str | None, noise: PageNoise) -> Body:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     title_key = squash(title)
-    while lines and title_key and squash(lines[0]) == title_key:
+    # The headline repeated on top, or the page's address printed by a share widget above it.
+    while lines and (title_key and squash(lines[0]) == title_key or _URL_LINE.match(lines[0])):
         lines.pop(0)
     if lines and title and lines[0].startswith(title + " "):
         lines[0] = lines[0][len(title):].strip()  # headline glued to the lead
-    kept = [line for line in lines if not _is_noise(line, noise)]
+    kept = [line for line in lines if not _is_noise(line, noise.keys)]
+    # A related-stories list at the end: link texts, maybe with its heading and buttons.
+    tail = boilerplate.trailing_links(kept, noise.links, squash)
+    kept = kept[: len(kept) - tail]
     body = Body()
     # A byline or agency credit is the last line at most (occasionally the last two).
     for _ in range(2):
@@ -89,8 +121,8 @@ def clean_body(text: str, *, title: str | None, noise: set[str]) -> Body:
     return body
 
 
-def _is_noise(line: str, noise: set[str]) -> bool:
-    if _ALT_ARTIFACT.match(line):
+def _is_noise(line: str, noise: frozenset[str]) -> bool:
+    if _ALT_ARTIFACT.match(line) or boilerplate.is_boilerplate(line):
         return True
     if len(line) <= 200 and (_CAPTION.match(line) or _READ_MORE.match(line)):
         return True

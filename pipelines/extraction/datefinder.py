@@ -8,6 +8,7 @@ guess: a page with no date evidence gets no candidate.
 from __future__ import annotations
 
 import re
+from collections import deque
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -106,11 +107,8 @@ def _visible_date(tree: HtmlElement) -> str | None:
     body = tree.find("body")
     if body is None:
         return None
-    nodes = [n for n in body.iter() if isinstance(n.tag, str) and n.tag not in ("script", "style", "noscript")]
-    start = nodes.index(h1) if h1 is not None else 0
-    window = nodes[start: start + 80] + nodes[max(0, start - 25): start]
     best: str | None = None
-    for node in window:
+    for node in _near(body, h1, after=80, before=25):
         text = _own_text(node)
         if not text or len(text) > _MAX_VISIBLE or not _VISIBLE_DATE.search(text):
             continue
@@ -124,6 +122,28 @@ def _visible_date(tree: HtmlElement) -> str | None:
             return text
         best = best or text
     return best
+
+
+def _near(body: HtmlElement, h1: HtmlElement | None, after: int, before: int) -> list[HtmlElement]:
+    """The `after` elements from the headline on, then the `before` ones preceding it (the
+    first `after` of the page without a headline in <body>). Stops walking there: a list
+    of every element of a large page cost more than the rest of the date search."""
+    ahead: list[HtmlElement] = []
+    behind: deque[HtmlElement] = deque(maxlen=before)
+    found = h1 is None
+    for node in body.iter():
+        if not isinstance(node.tag, str) or node.tag in ("script", "style", "noscript"):
+            continue
+        if not found and node is not h1:
+            behind.append(node)
+            continue
+        found = True
+        ahead.append(node)
+        if len(ahead) >= after:
+            break
+    if not found:
+        return _near(body, None, after, before)
+    return ahead + list(behind)
 
 
 def _own_text(node: HtmlElement) -> str:

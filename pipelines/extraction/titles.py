@@ -10,13 +10,14 @@ from lxml.html import HtmlElement
 from .structured import Structured, text_of
 
 _SEPARATORS = re.compile(r"\s+(?:[|\-–—:»·•/]|::)\s+")
+_NOT_ALNUM = re.compile(r"[\W_]+")  # exactly the characters str.isalnum() rejects
 
 
 def squash(text: str | None) -> str:
     """Comparison key: NFKC, case-folded, only letters and digits."""
     if not text:
         return ""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def node_text(node: HtmlElement) -> str:

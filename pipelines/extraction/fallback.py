@@ -1,0 +1,161 @@
+"""A second opinion on the article body: readability-lxml, and how to combine it with trafilatura.
+
+trafilatura reads paragraph by paragraph and sometimes stops early (an article split
+into several containers), or runs on into boilerplate around the article (a dek above
+it, related links, an "about us" block or a whole menu below it). readability picks
+the one container that holds the article, so it fails differently. It costs about as
+much as trafilatura itself, so it runs only when a cheap signal says trafilatura's
+text looks wrong (see signals.py), and its text is used only where the two agree on
+where the article is.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from collections import Counter
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+from readability import Document
+from readability.readability import Unparseable
+
+from .titles import squash
+
+logging.getLogger("readability").setLevel(logging.CRITICAL)  # it logs every page it cannot parse
+
+_TOKEN = re.compile(r"\w+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_NOT_CONTENT = ("head", "script", "style", "noscript", "template", "svg", "iframe", "select", "button",
+                "input", "textarea")
+_BLOCKS = frozenset({
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dt", "dd", "figcaption",
+    "div", "section", "article", "tr", "ul", "ol", "dl", "table", "header", "footer", "aside", "main",
+    "figure", "caption", "address",
+})
+_BREAK = "\ue000"  # a private-use character marks block boundaries while the text is joined
+_SENTENCE_END = tuple('.!?…"”’»)。！？')
+
+# How much the two must agree before one is used to correct the other: the share of one's
+# characters in lines the other has too (a line is "had" when half its 4-word shingles are).
+_CONTAINS = 0.9
+_MOSTLY_ELSEWHERE = 0.4
+_MIN_GAIN = 0.3  # readability must add this share of trafilatura's length in new paragraphs
+_MIN_PROSE_WORDS = 10
+
+
+class _LeanDocument(Document):  # type: ignore[misc]  # readability ships no type hints
+    """readability's Document on a tree we prepared: its own lxml Cleaner rewrites every
+    link (for javascript: URLs), ~40% of its run time, and changes no text."""
+
+    def _parse(self, input: HtmlElement) -> HtmlElement:  # the parent's signature
+        return copy.deepcopy(input)  # each pass edits its tree; a retry starts again from the input
+
+
+def readability_text(tree: HtmlElement, prune_xpaths: tuple[str, ...] = ()) -> str:
+    """readability's article as lines (one block each); '' when it finds none."""
+    base = copy.deepcopy(tree)
+    etree.strip_elements(base, *_NOT_CONTENT, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    dropped = [el for el in base.xpath("//*[@style]") if _HIDDEN_STYLE.search(el.get("style", ""))]
+    dropped += base.xpath("//*[@hidden]")
+    for xpath in prune_xpaths:  # the site profile's boilerplate, as trafilatura was told
+        dropped += [el for el in base.xpath(xpath) if isinstance(el, HtmlElement)]
+    for elem in dropped:
+        if elem.getparent() is not None:
+            elem.drop_tree()
+    try:
+        html = _LeanDocument(base).summary(html_partial=True)
+    except (Unparseable, ValueError, TypeError, etree.LxmlError):
+        return ""
+    if not html.strip():
+        return ""
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return ""
+    return block_lines(root)
+
+
+def block_lines(root: HtmlElement) -> str:
+    """Text of an element, one line per block element or <br>; source line breaks inside a
+    block are only whitespace."""
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag == "br" or el.tag in _BLOCKS:
+            el.tail = _BREAK + (el.tail or "")
+            if el.tag != "br":
+                el.text = _BREAK + (el.text or "")
+    lines = (" ".join(chunk.split()) for chunk in root.text_content().split(_BREAK))
+    return "\n".join(line for line in lines if line)
+
+
+def shingles(text: str) -> Counter[tuple[str, ...]]:
+    """Word 4-grams (a text under four words is one shingle)."""
+    words = _TOKEN.findall(text)
+    if not words:
+        return Counter()
+    return Counter(tuple(words[i:i + 4]) for i in range(max(1, len(words) - 3)))
+
+
+def _share_in(part: Counter[tuple[str, ...]], whole: Counter[tuple[str, ...]]) -> float:
+    total = sum(part.values())
+    return sum((part & whole).values()) / total if total else 0.0
+
+
+def reconcile(primary: str, second: str, noise: frozenset[str] = frozenset()) -> str:
+    """Combine trafilatura's text with readability's, line by line.
+
+    * readability's text holds all of trafilatura's and adds real paragraphs: trafilatura
+      stopped early, take readability's.
+    * trafilatura's text holds all of readability's: readability found the article inside
+      it, so lines before readability's first line and after its last are boilerplate
+      (a dek, related links, a footer); if most of trafilatura's text is outside, it read
+      the wrong block (a menu, a layout table) and readability's text is the article.
+    * otherwise they disagree on where the article is: keep trafilatura's.
+    `noise` holds keys (see titles.squash) of captions and link texts: never "real paragraphs".
+    """
+    p_lines = [line for line in primary.splitlines() if line.strip()]
+    s_lines = [line for line in second.splitlines() if line.strip()]
+    if not p_lines or not s_lines:
+        return primary
+    p_side, s_side = _Side(p_lines), _Side(s_lines)
+    p_cov = [s_side.covers(line) for line in p_lines]
+    s_cov = [p_side.covers(line) for line in s_lines]
+    p_in_s, s_in_p = _char_share(p_lines, p_cov), _char_share(s_lines, s_cov)
+    if p_in_s >= _CONTAINS:
+        new = {squash(line): len(line) for line, cov in zip(s_lines, s_cov) if not cov and _is_prose(line)}
+        if sum(size for key, size in new.items() if key not in noise) >= _MIN_GAIN * len(primary):
+            return "\n".join(s_lines)
+    if s_in_p >= _CONTAINS:
+        if p_in_s < _MOSTLY_ELSEWHERE or len(p_lines) == 1:
+            return "\n".join(s_lines)
+        first = p_cov.index(True)
+        last = len(p_cov) - 1 - p_cov[::-1].index(True)
+        return "\n".join(p_lines[first:last + 1])
+    return primary
+
+
+class _Side:
+    """One extractor's lines, indexed to test whether a line of the other one is among them."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.shingles = shingles("\n".join(lines))
+        self.keys = {squash(line) for line in lines}
+
+    def covers(self, line: str) -> bool:
+        sh = shingles(line)
+        if sum(sh.values()) <= 1:  # under five words: only the same whole line counts
+            return squash(line) in self.keys
+        return _share_in(sh, self.shingles) >= 0.5
+
+
+def _char_share(lines: list[str], covered: list[bool]) -> float:
+    total = sum(len(line) for line in lines)
+    return sum(len(line) for line, cov in zip(lines, covered) if cov) / total if total else 0.0
+
+
+def _is_prose(line: str) -> bool:
+    return len(line.split()) >= _MIN_PROSE_WORDS and line.rstrip().endswith(_SENTENCE_END)

@@ -1,0 +1,206 @@
+"""Body text cleaning: furniture lines, related-link tails, the readability second opinion and
+the signals that call it, on small inline pages."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from pipelines.errors import PageRejected
+from pipelines.extraction import boilerplate, fallback, signals
+from pipelines.extraction.body import PageNoise, clean_body, extract_body, page_noise
+from pipelines.extraction.classify import check_blocked
+from pipelines.extraction.document import parse_html
+from pipelines.extraction.titles import squash
+
+PROSE = [
+    "The council voted on Tuesday to extend the night bus service to the northern districts.",
+    "Officials said the change would cost about two million a year and start in the spring.",
+    "Residents had asked for the extension for years, citing long walks home after late shifts.",
+    "The transport union welcomed the decision but warned that more drivers would be needed.",
+    "A review of the first six months is planned before the budget debate next autumn.",
+]
+
+
+def page(body: str, head: str = "") -> lxml.html.HtmlElement:
+    return parse_html(f"<html><head><title>t</title>{head}</head><body>{body}</body></html>")
+
+
+def paragraphs(lines: list[str]) -> str:
+    return "".join(f"<p>{line}</p>" for line in lines)
+
+
+@pytest.mark.parametrize("line", [
+    "Get the latest updates right in your inbox. Subscribe to our newsletters.",
+    "Sign up for the free daily newsletter delivered to your inbox.",
+    "Morning Briefing Newsletter",
+    "Thanks for signing up!",
+    "- Order Reprints",
+    "Print Article",
+    "Copyright ©2019 Example Media Inc. All Rights Reserved",
+    "copyright Example 2019 - ISSN: 1234-5678",
+    "This copy is for your personal, non-commercial use only.",
+    "Like this story? Share it with a friend!",
+    "Follow the Opinion section on Facebook, Twitter and Instagram.",
+    "DON'T MISS",
+    "Leia também",
+    "China responds to the protest jibe [INSIGHT]",
+    "Listen: https://example.com/podcast/615",
+    "[button link=\"https://example.com/submit\" type=\"big\"] Send us your review[/button]",
+    "Updated at 1:23 p.m.",
+    "Comments",
+    "Have a tip? Jane Doe may be reached at jdoe@example.com.",
+])
+def test_furniture_lines_are_boilerplate(line: str) -> None:
+    assert boilerplate.is_boilerplate(line)
+
+
+@pytest.mark.parametrize("line", [
+    "The newsletter industry grew by a third last year, the survey found.",
+    "Copyright law changed in 2019 after a long debate in parliament.",
+    "He called the plan 'irregardless of cost' [sic]",
+    "Comments from the minister were published on Monday evening.",
+    "http://example.com/a-source-cited-as-a-bare-link",
+    PROSE[0],
+])
+def test_prose_is_not_boilerplate(line: str) -> None:
+    assert not boilerplate.is_boilerplate(line)
+
+
+def test_long_lines_are_never_furniture() -> None:
+    long_line = "Sign up for our newsletter. " + " ".join(PROSE) * 2
+    assert len(long_line) > 300
+    assert not boilerplate.is_boilerplate(long_line)
+
+
+def test_clean_body_drops_furniture_and_keeps_prose() -> None:
+    text = "\n".join([PROSE[0], "Share this article", PROSE[1], "Order Reprints", "© 2024 Example News"])
+    body = clean_body(text, title=None, noise=PageNoise())
+    assert body.text.splitlines() == PROSE[:2]
+
+
+def test_clean_body_cuts_a_related_links_tail() -> None:
+    related = ["Mayor opens the new harbour bridge to traffic", "Ferry strike ends after three weeks of talks"]
+    links = frozenset(squash(t) for t in related)
+    text = "\n".join(PROSE[:3] + ["More stories"] + related)
+    body = clean_body(text, title=None, noise=PageNoise(links=links))
+    assert body.text.splitlines() == PROSE[:3]
+
+
+def test_clean_body_keeps_a_single_link_line_at_the_end() -> None:
+    # One linked sentence is not a related-stories list.
+    text = "\n".join(PROSE[:3] + ["Read the full council report on the city website here"])
+    links = frozenset({squash("Read the full council report on the city website here")})
+    body = clean_body(text, title=None, noise=PageNoise(links=links))
+    assert body.text.splitlines()[-1].startswith("Read the full council report")
+
+
+def test_clean_body_drops_address_and_headline_on_top() -> None:
+    title = "Night buses reach the north"
+    text = "\n".join(["https://news.example.com/2024/night-buses", title, *PROSE[:2]])
+    body = clean_body(text, title=title, noise=PageNoise())
+    assert body.text.splitlines() == PROSE[:2]
+
+
+def test_page_noise_keeps_headline_links_not_bare_urls() -> None:
+    tree = page('<ul><li><a href="/a">Ferry strike ends after three weeks of talks</a></li></ul>'
+                '<p>Source: <a href="/s">http://example.com/very/long/source/address</a></p>')
+    noise = page_noise(tree)
+    assert squash("Ferry strike ends after three weeks of talks") in noise.links
+    assert squash("Ferry strike ends after three weeks of talks") in noise.keys  # the link is the whole item
+    assert not any("examplecom" in key for key in noise.links)
+
+
+def test_block_lines_splits_blocks_not_source_lines() -> None:
+    root = lxml.html.fragment_fromstring(
+        "<div><h2>Heading</h2><p>One sentence\n   wrapped in the source.</p><p>Two<br>lines</p></div>")
+    assert fallback.block_lines(root).splitlines() == ["Heading", "One sentence wrapped in the source.", "Two", "lines"]
+
+
+def test_reconcile_takes_readability_when_trafilatura_stopped_early() -> None:
+    primary = "\n".join(PROSE[:2])
+    second = "\n".join(PROSE)
+    assert fallback.reconcile(primary, second) == second
+
+
+def test_reconcile_ignores_added_captions() -> None:
+    caption = "The mayor, left, and the transport director at the depot on Monday, March 4, 2024."
+    primary = "\n".join(PROSE)
+    second = "\n".join([caption, *PROSE])
+    assert fallback.reconcile(primary, second, frozenset({squash(caption)})) == primary
+
+
+def test_reconcile_trims_what_readability_places_outside_the_article() -> None:
+    dek = "A short summary of the story that sits above the article in a heading element."
+    related = ["Mayor opens the new harbour bridge to traffic", "Ferry strike ends after three weeks"]
+    primary = "\n".join([dek, *PROSE, *related])
+    assert fallback.reconcile(primary, "\n".join(PROSE)) == "\n".join(PROSE)
+
+
+def test_reconcile_keeps_trafilatura_when_they_disagree() -> None:
+    weather = ["A different article about the weather and the coming storm front in the west.",
+               "Forecasters expect heavy rain and strong winds across the coast by Friday night."]
+    other = "\n".join(weather)
+    primary = "\n".join(PROSE)
+    assert fallback.reconcile(primary, other) == primary
+
+
+def test_reconcile_replaces_a_menu_with_the_article() -> None:
+    menu = [f"Menu item {i}" for i in range(40)]
+    primary = "\n".join(menu[:20] + PROSE + menu[20:])
+    assert fallback.reconcile(primary, "\n".join(PROSE)) == "\n".join(PROSE)
+
+
+def test_readability_text_finds_the_article_not_the_navigation() -> None:
+    nav = "".join(f'<li><a href="/s{i}">Section {i}</a></li>' for i in range(12))
+    tree = page(f'<nav><ul>{nav}</ul></nav><div class="story">{paragraphs(PROSE)}</div>'
+                '<div class="footer">Contact us | About | Jobs</div>')
+    lines = fallback.readability_text(tree).splitlines()
+    assert lines == PROSE
+
+
+def test_doubt_is_quiet_on_a_plain_article() -> None:
+    tree = page(f"<h1>Night buses</h1><article>{paragraphs(PROSE)}</article>")
+    assert signals.doubt("\n".join(PROSE), tree) is None
+
+
+def test_doubt_flags_a_standfirst_under_the_headline() -> None:
+    dek = "Councillors back a plan to run buses all night across the northern districts of the city"
+    tree = page(f"<h1>Night buses</h1><h2>{dek}</h2><article>{paragraphs(PROSE)}</article>")
+    assert signals.doubt("\n".join([dek, *PROSE]), tree) == "standfirst"
+
+
+def test_doubt_flags_an_article_split_over_blocks() -> None:
+    long = [p + " " + p for p in PROSE]  # paragraphs of article length
+    tree = page(f'<h1>Night buses</h1><div class="chunk">{paragraphs(long[:2])}</div>'
+                f'<aside>Advert</aside><div class="chunk">{paragraphs(long[2:])}</div>')
+    assert signals.doubt("\n".join(long[:2]), tree) == "prose left out"
+
+
+def test_doubt_ignores_prose_elsewhere_on_the_page() -> None:
+    long = [p + " " + p for p in PROSE]
+    tree = page(f'<div class="story">{paragraphs(long[:3])}</div><div class="comment">{paragraphs(long[3:])}</div>')
+    assert signals.doubt("\n".join(long[:3]), tree) is None
+
+
+def test_doubt_flags_menus_and_layout_tables() -> None:
+    tree = page(paragraphs(PROSE))
+    assert signals.doubt("\n".join(f"Item {i}" for i in range(30)), tree) == "menu-like lines"
+    assert signals.doubt("| " + " ".join(PROSE * 3) + " |", tree) == "layout table"
+
+
+def test_extract_body_keeps_paragraphs_with_react_comment_markers() -> None:
+    # React server rendering puts empty comments inside sentences.
+    marked = [p.replace(" the ", " the<!-- --> ", 1) for p in PROSE]
+    tree = page(f"<h1>Night buses</h1><article>{paragraphs(marked)}</article>")
+    assert extract_body(tree, None).splitlines() == PROSE  # each paragraph whole, on its own line
+
+
+def test_challenge_page_detected_in_any_case() -> None:
+    html = "<html><head><title>JUST A MOMENT...</title></head><body><p>Checking</p></body></html>"
+    with pytest.raises(PageRejected):
+        check_blocked(parse_html(html), html)
+
+
+def test_squash_keeps_letters_and_digits_only() -> None:
+    assert squash("Hội nghị: 2023 — Ａ_B!") == "hộinghị2023ab"

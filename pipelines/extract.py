@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lxml.html import HtmlElement
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
@@ -31,10 +32,12 @@ def resolve_profile(raw: RawPage) -> SiteProfile | None:
     return profile_for_host(host_of(raw.url))
 
 
-def extract_article(raw: RawPage, profile: SiteProfile | None = None) -> ExtractedArticle:
+def extract_article(raw: RawPage, profile: SiteProfile | None = None, tree: HtmlElement | None = None
+                    ) -> ExtractedArticle:
     """Extract one page; PageRejected when it is not an article."""
     profile = profile or resolve_profile(raw)
-    tree = parse_html(raw.html)
+    if tree is None:  # the workers pass the tree they already parsed for links
+        tree = parse_html(raw.html)
     check_blocked(tree, raw.html)
     data = read_structured(tree)
     page_url = raw.url or None

@@ -68,7 +68,7 @@ def analyze(job: PageJob) -> PageResult:
                 result.feeds = feed_links(tree, raw.url)
         result.is_article = job.expect_article or looks_like_article(tree, raw.url)
         if result.is_article:
-            result.record = process_page(raw)
+            result.record = process_page(raw, tree)
             result.record.lastmod = raw.hints.get("lastmod")  # provenance for change detection
     except PageRejected as exc:
         result.rejected = (exc.reason, exc.detail)

@@ -80,6 +80,9 @@ def analyze(job: PageJob) -> PageResult:
 def _warm_up() -> None:
     # Import the heavy modules once per worker, before the first page arrives.
     from . import process  # noqa: F401
+    from .workerguard import watch_parent
+
+    watch_parent()
 
 
 class ExtractionWorkers:
@@ -91,7 +94,7 @@ class ExtractionWorkers:
         if self.workers:
             context = multiprocessing.get_context("forkserver")
             # The fork server imports these once; workers fork from it already warm.
-            context.set_forkserver_preload(["pipelines.process"])
+            context.set_forkserver_preload(["pipelines.forkserver_guard", "pipelines.process"])
             self.executor = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=context, initializer=_warm_up,
                 max_tasks_per_child=max_tasks or None)

@@ -26,6 +26,7 @@ def sites_file(tmp_path: Path, base: str, extra_run: str = "", extra_site: str =
     path.write_text(f"""[run]
 output = "out"
 state = "state"
+allow_private = true
 settings = {{ DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, NEWSCRAWL_PART_RECORDS = 3 }}
 {extra_run}
 
@@ -90,6 +91,32 @@ def _start_run(path: Path) -> subprocess.Popen[str]:
                             env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
 
 
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found: set[int] = set()
+    stack = [pid]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.add(child)
+            stack.append(child)
+    return found
+
+
+def _kill_tree_root(proc: subprocess.Popen[str]) -> set[int]:
+    """SIGKILL the run (only its main process, as the OOM killer or an operator would)."""
+    orphans = _descendants(proc.pid)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    return orphans
+
+
 def _wait_for(condition, timeout: float = 60) -> bool:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -108,14 +135,16 @@ def test_kill_9_at_any_moment_loses_nothing_and_duplicates_nothing(server: MockS
     # 1. During fetching: after a few article responses.
     proc = _start_run(path)
     assert _wait_for(lambda: sum(p in article_paths for p, _ in server.request_log) >= 5)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    orphans = _kill_tree_root(proc)
+    assert orphans, "the extraction workers should have been running"
+    # The extraction pool (fork server and workers) notices and exits too: no process leak.
+    assert _wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in orphans), timeout=10)
     kills += 1
     # 2. While a part is being written (its temporary file exists).
     for _ in range(2):
         proc = _start_run(path)
         if _wait_for(lambda: any(out.glob("date=*/run=*/.part-*.tmp")), timeout=30):
-            proc.send_signal(signal.SIGKILL)
+            _kill_tree_root(proc)
             kills += 1
         proc.wait()
     assert kills == 3

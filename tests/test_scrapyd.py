@@ -89,7 +89,7 @@ def test_deploy_and_schedule_a_run(scrapyd: Scrapyd, server: MockServer, tmp_pat
     assert deploy.returncode == 0, deploy.stderr + deploy.stdout
     assert "news" in scrapyd.call("listspiders.json?project=newscrawl")["spiders"]
     sites = tmp_path / "sites.toml"
-    sites.write_text(f'[run]\noutput = "out"\nstate = "state"\n'
+    sites.write_text(f'[run]\noutput = "out"\nstate = "state"\nallow_private = true\n'
                      f'settings = {{ DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false }}\n\n'
                      f'[[site]]\nurl = "{site.base}/"\n')
     job = scrapyd.call("schedule.json", [("project", "newscrawl"), ("spider", "news"),

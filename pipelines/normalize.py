@@ -67,7 +67,7 @@ def date_context(article: ExtractedArticle, profile: SiteProfile | None, languag
     if base.tzinfo is None:
         base = base.replace(tzinfo=timezone.utc)
     tz = (profile.timezone if profile else None) or guess_timezone(host_of(article.url), language)
-    order = profile.date_order if profile else ("DMY" if language == "vi" else None)
+    order = profile.date_order if profile else _DAY_FIRST.get(language or "")
     return DateContext(
         base=base, tz=tz, languages=(language,) if language else (), date_order=order,
         formats=profile.date_formats if profile else (), utc_as_local=bool(profile and profile.timezone),
@@ -80,27 +80,70 @@ def _parse(candidate: DateCandidate, ctx: DateContext, feed_formats: tuple[str, 
     return parse_date(candidate.raw, ctx)
 
 
+_MACHINE = ("jsonld", "meta", "time")
+# Languages whose numeric dates are day first (05/10/2018 is 5 October); English is left to
+# dateparser, as US pages write month first.
+_DAY_FIRST = dict.fromkeys(("vi", "pt", "es", "fr", "de", "it", "nl", "ru", "uk", "pl", "cs", "sk", "tr", "id", "ms",
+                            "ro", "el", "da", "sv", "nb", "fi", "hu", "hr", "sr", "bg", "he", "ar", "fa", "th"), "DMY")
+
+
 def choose_dates(
     candidates: list[DateCandidate], ctx: DateContext, feed_formats: tuple[str, ...] = ()
 ) -> tuple[tuple[DateCandidate, ParsedDate] | None, ParsedDate | None]:
-    """The best published date (with the candidate it came from) and the modified date."""
-    parsed = [(c, p) for c in candidates if (p := _parse(c, ctx, feed_formats)) is not None]
+    """The best published date (with the candidate it came from) and the modified date.
+
+    Machine-readable dates are parsed first; the visible and other free-text ones (dateparser,
+    a few milliseconds each) only when those leave a doubt: no time, no offset or UTC, or a
+    publication later than the modification.
+    """
+    cache: dict[tuple[str, str, str | None], ParsedDate | None] = {}
+
+    def parse(c: DateCandidate, context: DateContext) -> ParsedDate | None:
+        key = (c.raw, c.source, context.tz)
+        if key not in cache:
+            cache[key] = _parse(c, context, feed_formats)
+        return cache[key]
+
+    parsed = [(c, p) for c in candidates if c.source in _MACHINE and (p := parse(c, ctx)) is not None]
+    if not _settled(parsed):
+        parsed += [(c, p) for c in candidates if c.source not in _MACHINE and (p := parse(c, ctx)) is not None]
     if ctx.tz is None:
         # No known site timezone: an offset the page states elsewhere beats assuming UTC.
         stated = next((p.value.utcoffset() for _, p in parsed if not p.tz_assumed), None)
         if stated is not None:
             hours, rest = divmod(int(stated.total_seconds()), 3600)
-            offset = f"{'-' if hours < 0 else '+'}{abs(hours):02d}:{rest // 60:02d}"
-            ctx = replace(ctx, tz=offset)
-            parsed = [(c, p) for c in candidates if (p := _parse(c, ctx, feed_formats)) is not None]
+            ctx = replace(ctx, tz=f"{'-' if hours < 0 else '+'}{abs(hours):02d}:{rest // 60:02d}")
+            parsed = [(c, p2) for c, p in parsed if (p2 := parse(c, ctx) if p.tz_assumed else p) is not None]
     published = sorted(((c, p) for c, p in parsed if c.kind == "published"), key=lambda cp: SOURCE_RANK[cp[0].source])
     modified = next((p for c, p in parsed if c.kind == "modified"), None)
     if not published:
         return None, None
+    published = _not_after_modified(published, parsed)
     best = _refine(published[0], published[1:])
     if modified is not None and modified.value < best[1].value:
         modified = None
     return best, modified
+
+
+def _settled(parsed: list[tuple[DateCandidate, ParsedDate]]) -> bool:
+    """A machine date with a time and a local offset, not contradicted by the modified date."""
+    published = [p for c, p in parsed if c.kind == "published"]
+    modified = [p for c, p in parsed if c.kind == "modified"]
+    first = min(published, key=lambda p: p.value, default=None)
+    return first is not None and first.has_time and not first.tz_assumed \
+        and first.value.utcoffset() != timedelta(0) and all(m.value >= first.value for m in modified)
+
+
+def _not_after_modified(published: list[tuple[DateCandidate, ParsedDate]],
+                        parsed: list[tuple[DateCandidate, ParsedDate]]) -> list[tuple[DateCandidate, ParsedDate]]:
+    """A publication date later than the same source's modification date is a cache or index
+    time; another published candidate that is not later comes first."""
+    top = published[0]
+    modified = [p.value for c, p in parsed if c.kind == "modified" and c.source == top[0].source]
+    if not modified or top[1].value <= min(modified):
+        return published
+    earlier = [cp for cp in published[1:] if cp[1].has_time and cp[1].value <= min(modified)]
+    return earlier + [cp for cp in published if cp not in earlier] if earlier else published
 
 
 def _refine(best: tuple[DateCandidate, ParsedDate], others: list[tuple[DateCandidate, ParsedDate]]
@@ -111,12 +154,10 @@ def _refine(best: tuple[DateCandidate, ParsedDate], others: list[tuple[DateCandi
         same_day = [cp for cp in others if cp[1].has_time and cp[1].value.date() == value.date()]
         if same_day:
             best = same_day[0]
-    if best[1].value.utcoffset() == timedelta(0):
-        # Same instant stated with a local offset elsewhere on the page: that is the page's wall clock.
-        local = [cp for cp in others if not cp[1].tz_assumed and cp[1].value == best[1].value
-                 and cp[1].value.utcoffset() != timedelta(0)]
-        if local:
-            best = local[0]
+    if best[1].tz_assumed or best[1].value.utcoffset() == timedelta(0):
+        local = _local_wall_clock(best[1], others)
+        if local is not None:
+            return best[0], local
     if best[1].tz_assumed:
         wall = best[1].value.replace(tzinfo=None, second=0)
         stated = [cp for cp in others if not cp[1].tz_assumed
@@ -124,6 +165,31 @@ def _refine(best: tuple[DateCandidate, ParsedDate], others: list[tuple[DateCandi
         if stated:
             best = stated[0]
     return best
+
+
+def _local_wall_clock(best: ParsedDate, others: list[tuple[DateCandidate, ParsedDate]]) -> ParsedDate | None:
+    """A UTC (or naive) machine date that the page shows elsewhere as local wall-clock time.
+
+    The same instant stated with a local offset is that offset. A visible time read without
+    an offset that differs from the UTC stamp by a whole number of quarter hours (within a
+    day's offsets, same minute) is the page's wall clock: `Nov. 19, 2019 5:50 PM` beside
+    `2019-11-20T01:50:59Z` is 17:50:59-08:00.
+    """
+    machine = best.value.replace(tzinfo=None, second=0, microsecond=0)
+    if machine.time() == datetime.min.time():
+        return None  # a midnight stamp is a day without its time, not a clock to compare
+    for _, other in sorted(others, key=lambda cp: cp[1].tz_assumed):
+        if not other.has_time:
+            continue
+        if not other.tz_assumed:
+            if other.value.utcoffset() != timedelta(0) and abs(other.value - best.value) < timedelta(minutes=1):
+                return replace(best, value=best.value.astimezone(other.value.tzinfo), tz_assumed=False)
+            continue
+        delta = other.value.replace(tzinfo=None, second=0, microsecond=0) - machine
+        if delta and abs(delta) <= timedelta(hours=14) and delta.total_seconds() % 900 == 0:
+            utc = best.value.replace(tzinfo=timezone.utc) if best.tz_assumed else best.value
+            return ParsedDate(utc.astimezone(timezone(delta)), False, True)
+    return None
 
 
 class NormalizePipeline:

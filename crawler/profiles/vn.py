@@ -33,20 +33,25 @@ TUOITRE = SiteProfile(
     article_url=r"^https://tuoitre\.vn/[a-z0-9-]+-\d{17,18}\.htm$",
     date_xpath="//*[@data-role='publishdate']",
     author_xpath="//*[@data-role='author']",
-    prune_xpaths=(*_VC_PRUNE, "//a[contains(@class,'seo-suggest-link')]"),
+    # A paragraph that is only an `a.seo-suggest-link` is a suggestion; one inside a sentence is its words.
+    prune_xpaths=(*_VC_PRUNE, "//p[a[contains(@class,'seo-suggest-link')] and not(text()[normalize-space()])]"),
+    lead_prefix=r"^TTO\s*-\s*",
 )
 THANHNIEN = SiteProfile(
     name="thanhnien", domains=("thanhnien.vn",), **_VN,
     feeds=("https://thanhnien.vn/rss/home.rss",),
     article_url=r"^https://thanhnien\.vn/[a-z0-9-]+-\d{15,}\.htm$",
     date_xpath="//*[contains(@class,'detail-time')]",
-    prune_xpaths=("//*[contains(@class,'morenews')]", "//*[contains(@class,'video-content-wrapper')]"),
+    author_xpath="//*[contains(@class,'detail-author')]//*[contains(@class,'name')]",
+    prune_xpaths=("//*[contains(@class,'morenews')]", "//*[contains(@class,'video-content-wrapper')]",
+                  "//*[contains(@class,'display-ads')]"),
 )
 VIETNAMPLUS = SiteProfile(
     name="vietnamplus", domains=("vietnamplus.vn",), **_VN,
     sitemaps=("https://www.vietnamplus.vn/sitemaps/categories.xml",),
     article_url=r"^https://www\.vietnamplus\.vn/[a-z0-9-]+-post\d+\.vnp$",
     title_xpath="//h1[contains(@class,'article__title')]",
+    date_xpath="//*[contains(@class,'article__meta')]//time",
     author_xpath="//*[contains(@class,'cms-author')]",
     prune_xpaths=_CMS_PRUNE,
 )

@@ -22,6 +22,13 @@ from .titles import node_text, squash
 
 _ALT_ARTIFACT = re.compile(r"^[\x20-\x7e]+ hinh anh \d+$", re.I)
 _CAPTION = re.compile(r"^\(?\s*(?:ảnh|video|đồ họa|nguồn ảnh|photo|foto|image|picture|credit)\s*:", re.I)
+# A caption that ends with its photo credit: `Quang cảnh hội thảo. (Ảnh: Minh Sơn/Vietnam+)`,
+# `... - Ảnh: AFP`, `(ảnh minh họa: X)`, `... Photo: Reuters`. Prose does not end that way.
+_CAPTION_END = re.compile(
+    r"(?:^|[.\s(\-–])\(?\s*(?:ảnh(?: minh họa)?|nguồn ảnh|photo|foto|image|picture|credit)\s*:\s*[^.!?:]{1,60}\)?\.?$",
+    re.I,
+)
+_TABLE_CELL = re.compile(r"^\|\s*([^|]*?)\s*\|$")  # one table cell as trafilatura prints it: `| text |`
 _READ_MORE = re.compile(
     r"^(?:xem thêm|đọc thêm|đọc tiếp|đọc ngay|tin liên quan|bài liên quan|read more|see also|also read|"
     r"related(?: articles?| stories| coverage)?|more on this|recommended)\b\s*[:>»›-]?", re.I,
@@ -29,6 +36,8 @@ _READ_MORE = re.compile(
 _CREDIT = re.compile(r"^(?:\((?:theo\s+)?[^()]{2,60}\)|theo\s+[^.!?]{2,60}|nguồn\s*:\s*[^.!?]{2,60})$", re.I)
 _NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ'.-]*\s+){1,4}[A-ZĐÀ-Ỹ][\wÀ-ỹ'.-]*$")
 _URL_LINE = re.compile(r"^https?://\S+$")
+# `Thu Hằng/VOV-Tây Bắc`, `Minh Sơn/Vietnam+`: a reporter and the agency or bureau credited with them.
+_NAME_AGENCY = re.compile(r"^\(?((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ'.-]*\s+){1,4}[A-ZĐÀ-Ỹ][\wÀ-ỹ'.-]*)\s*/\s*([^/()]{2,40}?)\)?$")
 _MIN_TEXT = 1  # characters; the classifier decides what is too short to be an article
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # it logs every page it rejects
@@ -100,7 +109,8 @@ def clean_body(text: str, *, title: str | None, noise: PageNoise) -> Body:
         lines.pop(0)
     if lines and title and lines[0].startswith(title + " "):
         lines[0] = lines[0][len(title):].strip()  # headline glued to the lead
-    kept = [line for line in lines if not _is_noise(line, noise.keys)]
+    kept = _drop_trailing_teasers(lines)
+    kept = [line for line in kept if not _is_noise(line, noise.keys)]
     # A related-stories list at the end: link texts, maybe with its heading and buttons.
     tail = boilerplate.trailing_links(kept, noise.links, squash)
     kept = kept[: len(kept) - tail]
@@ -110,7 +120,11 @@ def clean_body(text: str, *, title: str | None, noise: PageNoise) -> Body:
         if len(kept) < 2:
             break
         last = kept[-1]
-        if len(last) <= 80 and _CREDIT.match(last):
+        by_agency = _NAME_AGENCY.match(last) if len(last) <= 80 else None
+        if by_agency:
+            body.authors.insert(0, by_agency.group(1))
+            body.source_credit = body.source_credit or by_agency.group(2).strip()
+        elif len(last) <= 80 and _CREDIT.match(last):
             body.source_credit = body.source_credit or last.strip("() ")
         elif len(last) <= 40 and _NAME.match(last) and not last.endswith((".", ":", "!", "?")):
             body.authors.insert(0, last)
@@ -121,9 +135,24 @@ def clean_body(text: str, *, title: str | None, noise: PageNoise) -> Body:
     return body
 
 
+def _drop_trailing_teasers(lines: list[str]) -> list[str]:
+    """`Xem thêm video:` / `Read more:` near the end, then only short titles: a related box."""
+    for i in range(max(0, len(lines) - 5), len(lines)):
+        line = lines[i]
+        if i > 0 and len(line) <= 60 and _READ_MORE.match(line) and all(
+                len(rest) <= 120 and not rest.endswith((".", "!", "?", '"', "”")) for rest in lines[i + 1:]):
+            return lines[:i]
+    return lines
+
+
 def _is_noise(line: str, noise: frozenset[str]) -> bool:
+    cell = _TABLE_CELL.match(line)
+    if cell:  # a photo table (`table.picture`): its caption cell comes out as a one-cell row
+        line = cell.group(1)
     if _ALT_ARTIFACT.match(line) or boilerplate.is_boilerplate(line):
         return True
     if len(line) <= 200 and (_CAPTION.match(line) or _READ_MORE.match(line)):
+        return True
+    if len(line) <= 250 and _CAPTION_END.search(line):
         return True
     return len(line) <= 300 and squash(line) in noise

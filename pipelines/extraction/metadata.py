@@ -8,23 +8,16 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from .structured import Structured, names_of, strings_of, text_of
-from .titles import node_text, squash
+from .authors import clean_authors, read_authors
+from .structured import Structured, strings_of, text_of
+from .titles import TITLE_SEPARATORS, node_text, squash
 
 _LEAD_CLASS = re.compile(
     r"(?:^|[\s_-])(?:sapo|lead|leadtext|summary|description|desc|intro|standfirst|excerpt|dek|teaser|"
     r"subtitle|sub-title|subheadline|chapeau|abstract|article__sapo|singular-sapo)(?:$|[\s_-])",
     re.I,
 )
-_BYLINE_XPATH = (
-    "//*[@rel='author'] | //*[@itemprop='author']//*[@itemprop='name'] | "
-    "//*[contains(concat(' ',normalize-space(@class),' '),' byline ') or "
-    "contains(concat(' ',normalize-space(@class),' '),' author-name ') or "
-    "contains(concat(' ',normalize-space(@class),' '),' author ')]"
-)
-_AUTHOR_PREFIX = re.compile(r"^(?:by|von|par|por|di|door|av|af|bởi|tác giả|theo|written by|words by)\s*:?\s+", re.I)
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\bvà\b|\s\|\s)\s*", re.I)
-_NOT_A_NAME = re.compile(r"@|https?:|www\.|\d{3,}|staff|editor|redaktion|newsroom|admin|desk$", re.I)
+__all__ = ["PageFacts", "clean_authors", "read_facts"]
 
 
 @dataclass
@@ -46,6 +39,8 @@ def read_facts(tree: HtmlElement, data: Structured, page_url: str | None, author
         data.first("og:site_name"), data.publisher, data.first("application-name"),
         data.first("twitter:site", "al:android:app_name", "al:ios:app_name"),
     ])
+    if not facts.site_names:
+        facts.site_names = _site_name_in_title(tree, _domain_labels(page_url))
     facts.publisher_names = facts.site_names + _domain_labels(page_url)
     facts.description = _lead(tree) or text_of(data.article.get("description")) or data.first(
         "og:description", "description", "twitter:description", "dc.description")
@@ -70,6 +65,21 @@ def _domain_labels(url: str | None) -> list[str]:
         return []
     labels = [label for label in host.split(".") if label not in ("www", "m", "amp", "com", "co", "net", "org")]
     return labels[:1]
+
+
+def _site_name_in_title(tree: HtmlElement, labels: list[str]) -> list[str]:
+    """A page that declares no site name often still ends its <title> with it: `... - Entermedia`
+    on entermedia.co.kr. The segment that spells the domain's name is the site name."""
+    node = tree.find(".//title")
+    if node is None or not labels:
+        return []
+    parts = TITLE_SEPARATORS.split(" ".join(node.text_content().split()))
+    label = labels[0]
+    for part in (parts[-1], parts[0]) if len(parts) > 1 else ():
+        key = squash(part)
+        if len(key) >= 4 and (key == label or key.startswith(label) or label.startswith(key)):
+            return [part]
+    return []
 
 
 def _dedupe(values: list[str | None]) -> list[str]:
@@ -97,40 +107,6 @@ def _lead(tree: HtmlElement) -> str | None:
             break
         scope = scope.getparent()
     return None
-
-
-def read_authors(tree: HtmlElement, data: Structured, xpath: str | None, site_names: list[str]) -> list[str]:
-    raw: list[str] = []
-    if xpath:
-        raw = [n if isinstance(n, str) else node_text(n) for n in tree.xpath(xpath)]
-    if not raw:
-        raw = names_of(data.article.get("author")) or names_of(data.article.get("creator"))
-    if not raw:
-        raw = [v for key in ("author", "article:author", "dc.creator", "byl", "parsely-author", "sailthru.author")
-               for v in data.meta.get(key, ()) if not v.startswith("http")]
-    if not raw:
-        raw = [node_text(n) for n in tree.xpath(_BYLINE_XPATH)[:3] if len(node_text(n)) <= 80]
-    return clean_authors(raw, site_names)
-
-
-def clean_authors(raw: list[str], site_names: list[str]) -> list[str]:
-    """Split, strip prefixes, drop non-names and the publisher's own name."""
-    sites = {squash(s) for s in site_names}
-    names: list[str] = []
-    for value in raw:
-        value = _AUTHOR_PREFIX.sub("", " ".join(value.split()))
-        for part in _AUTHOR_SPLIT.split(value):
-            part = _AUTHOR_PREFIX.sub("", part).strip(" .,:-–|()")
-            if not part or len(part) > 60 or len(part.split()) > 5 or _NOT_A_NAME.search(part):
-                continue
-            key = squash(part)
-            if any(key == s or (len(s) >= 4 and (s in key or key in s)) for s in sites):
-                continue  # the publisher named as author
-            if not any(ch.isupper() for ch in part):
-                continue
-            if part not in names:
-                names.append(part)
-    return names[:10]
 
 
 def _absolute(url: str | None, base: str | None) -> str | None:

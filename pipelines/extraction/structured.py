@@ -15,6 +15,14 @@ ARTICLE_TYPES = frozenset({
     "scholarlyarticle", "techarticle", "report", "advertisercontentarticle", "satiricalarticle",
 })
 _CONTROL = re.compile(r"[\x00-\x1f]")
+# Other JSON-LD objects whose datePublished is this page's (a fact check, the page itself);
+# never an ImageObject or VideoObject: a photo's date is not the article's.
+_PAGE_TYPES = frozenset({"webpage", "claimreview", "review", "creativework", "blog", "itempage", "medicalwebpage"})
+
+
+def is_article_type(kind: str) -> bool:
+    """`NewsArticle`, `ReportageNewsArticle`, `BlogPosting`...: every schema.org article subtype."""
+    return kind in ARTICLE_TYPES or kind.endswith(("article", "posting"))
 
 
 @dataclass
@@ -25,6 +33,7 @@ class Structured:
     types: set[str] = field(default_factory=set)  # every JSON-LD @type seen, lowercased
     publisher: str | None = None
     meta: dict[str, list[str]] = field(default_factory=dict)
+    page_dates: list[str] = field(default_factory=list)  # datePublished of other page-level objects
 
     def first(self, *names: str) -> str | None:
         for name in names:
@@ -39,8 +48,10 @@ def read_structured(tree: HtmlElement) -> Structured:
     for obj in _jsonld_objects(tree):
         types = {t.lower() for t in _as_list(obj.get("@type")) if isinstance(t, str)}
         found.types |= types
-        if types & ARTICLE_TYPES and not found.article:
+        if any(is_article_type(t) for t in types) and not found.article:
             found.article = obj
+        elif types & _PAGE_TYPES and isinstance(obj.get("datePublished"), str):
+            found.page_dates.append(obj["datePublished"])
         if types & {"organization", "newsmediaorganization", "website"} and not found.publisher:
             found.publisher = text_of(obj.get("name"))
     if found.article:
@@ -55,9 +66,9 @@ def _meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
         if content is None:
             continue
         for attr in ("property", "name", "itemprop", "http-equiv"):
-            key = node.get(attr)
-            if key:
-                meta.setdefault(key.strip().lower(), []).append(content)
+            # itemprop may list several properties: `itemprop="datePublished dateCreated"`
+            for key in (node.get(attr) or "").lower().split():
+                meta.setdefault(key, []).append(content)
     return meta
 
 

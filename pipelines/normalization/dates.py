@@ -31,6 +31,11 @@ _OFFSET = re.compile(
     r"|(?<=:\d\d)\s*([+-])(\d{2}):?(\d{2})\b",
     re.I,
 )
+# `IST` is India's UTC+05:30 on the web far more often than Israel's or Ireland's (dateparser reads +02:00).
+_IST = re.compile(r"\bIST\b")
+# A date line that goes on with the update: `November 19, 2019 / 12:21 AM / Updated 14 hours ago`.
+_UPDATE_TAIL = re.compile(r"(?<=\S)\s*[|/·•,-]?\s*\b(?:last\s+)?(?:updated|modified|aktualisiert|mis à jour|"
+                          r"actualizado|atualizado|aggiornato)\b.*$", re.I)
 _HAS_TIME = re.compile(r"\d{1,2}\s*(?::|h|giờ)\s*\d{2}|\b(?:giờ|phút|hour|minute|min)s?\b", re.I)
 
 # Vietnamese forms dateparser cannot read (measured in the research probe).
@@ -154,7 +159,10 @@ def _attach(value: datetime, local_tz: Any, has_time: bool) -> ParsedDate:
 def clean_text(text: str) -> tuple[str, timezone | None]:
     """Strip prefixes, weekdays and separators; pull out an explicit UTC offset."""
     offset: timezone | None = None
-    match = _OFFSET.search(text)
+    text = _UPDATE_TAIL.sub("", text)
+    if _IST.search(text):
+        offset, text = timezone(timedelta(hours=5, minutes=30)), _IST.sub(" ", text)
+    match = _OFFSET.search(text) if offset is None else None
     if match:
         sign, hours, minutes = (match.group(1), match.group(2), match.group(3)) if match.group(1) \
             else (match.group(4), match.group(5), match.group(6))

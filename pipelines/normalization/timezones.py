@@ -24,6 +24,7 @@ TLD_TIMEZONES: dict[str, str] = {
     "hr": "Europe/Zagreb", "si": "Europe/Ljubljana", "rs": "Europe/Belgrade", "is": "Atlantic/Reykjavik",
     "nz": "Pacific/Auckland", "ar": "America/Argentina/Buenos_Aires", "cl": "America/Santiago",
     "co": "America/Bogota", "pe": "America/Lima", "ve": "America/Caracas", "uy": "America/Montevideo",
+    "br": "America/Sao_Paulo", "ru": "Europe/Moscow",  # several zones; the capital's is where most news is dated
 }
 
 # Page languages spoken (almost) only in one timezone.

@@ -26,51 +26,14 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT.parent / "shared" / "eval"))
+sys.path.insert(0, str(ROOT / "bench" / "eval"))  # vendored copy of ../shared/eval
 
 from crawler.items import RawPage  # noqa: E402
 from pipelines.errors import PageRejected  # noqa: E402
 from pipelines.extraction.document import decode_html  # noqa: E402
 from pipelines.process import process_page  # noqa: E402
 
-try:  # the benchmark's own definitions, when ../shared is there
-    from score import author_set, date_checks, norm_text, set_f1  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - same definitions, for a checkout without ../shared
-    import re
-    import unicodedata
-    from datetime import datetime, time as dtime
-
-    def norm_text(text: Any) -> str:
-        return " ".join(unicodedata.normalize("NFKC", text).casefold().split()) if isinstance(text, str) else ""
-
-    def author_set(value: Any) -> set[str]:
-        return {norm_text(a) for a in value or [] if isinstance(a, str) and a.strip()}
-
-    def set_f1(true: set[str], pred: set[str]) -> float:
-        return 1.0 if not true and not pred else 2 * len(true & pred) / (len(true) + len(pred))
-
-    def _parse(value: Any) -> tuple[datetime | None, bool]:
-        try:
-            return datetime.fromisoformat(value.strip()), bool(re.match(r"\d{4}-?\d\d-?\d\d[T ]\d", value))
-        except (AttributeError, ValueError):
-            return None, False
-
-    def date_checks(true_value: Any, pred_value: Any) -> dict[str, bool]:
-        true, _ = _parse(true_value)
-        if true is None:
-            return {}
-        pred, has_time = _parse(pred_value)
-        if pred is not None and true.tzinfo and pred.tzinfo:
-            pred = pred.astimezone(true.tzinfo)
-        checks = {"day": pred is not None and pred.date() == true.date()}
-        if true.time() != dtime(0, 0):
-            same = pred is not None and has_time and pred.replace(second=0, microsecond=0, tzinfo=None) == \
-                true.replace(second=0, microsecond=0, tzinfo=None)
-            checks["minute"] = same
-            if true.tzinfo:
-                checks["minute+tz"] = same and pred is not None and pred.tzinfo is not None
-        return checks
-
+from score import author_set, date_checks, norm_text, set_f1  # type: ignore[import-not-found]  # noqa: E402
 FETCHED_AT = "2026-01-01T00:00:00+00:00"  # after every labelled page; relative dates are not labelled
 LEVELS = ("day", "minute", "minute+tz")
 

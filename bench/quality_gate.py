@@ -4,8 +4,8 @@
     python bench/quality_gate.py [--floors bench/quality_floors.json] [--out build/quality]
 
 Scores, all in this process (about a minute on two cores):
-  * aeb       body F1 on ../shared/aeb (prepared into build/aeb first if missing) with the
-              benchmark's own metric (../shared/eval/metric.py), pages read as
+  * aeb       body F1 on the AEB (bench/data/aeb, prepared into build/aeb first if missing)
+              with the benchmark's own metric (bench/eval/metric.py), pages read as
               `newscrawl extract PAGE` reads them; and the speed: pages per CPU-second of
               process_page (time.process_time, after a warm-up run, best of 3);
   * profiles  every site-profile fixture (tests/fixtures/profiles): title, authors,
@@ -27,12 +27,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+EVAL = ROOT / "bench" / "eval"  # vendored copies of ../shared/eval (see bench/eval/README.md)
+AEB = ROOT / "bench" / "data" / "aeb"
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(SHARED / "eval"))
+sys.path.insert(0, str(EVAL))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import metric  # type: ignore[import-not-found]  # noqa: E402  (../shared/eval)
+import metric  # type: ignore[import-not-found]  # noqa: E402  (bench/eval)
 import metadata_eval  # noqa: E402
 
 from crawler.items import RawPage  # noqa: E402
@@ -47,7 +48,7 @@ FETCHED_AT = "2026-01-01T00:00:00+00:00"
 def ensure_aeb(data_dir: Path) -> None:
     if (data_dir / "truth.jsonl").exists():
         return
-    subprocess.run([sys.executable, str(SHARED / "eval" / "prepare.py"), str(SHARED / "aeb"), str(data_dir)],
+    subprocess.run([sys.executable, str(EVAL / "prepare.py"), str(AEB), str(data_dir)],
                    check=True)
 
 

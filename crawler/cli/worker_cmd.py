@@ -1,0 +1,62 @@
+"""`newscrawl worker SITES_FILE --redis URL`: one more worker for a distributed run.
+
+It joins the run `newscrawl run SITES_FILE --redis URL` started (or --run ID), takes
+requests from the shared queue, writes its own crash-safe parts, and stops once
+nothing is queued or leased anywhere for NEWSCRAWL_REDIS_IDLE_CLOSE seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from crawler.sitesfile import SitesFileError, load_sites_file
+from crawler.spiders.news import NewsSpider
+
+from .checks import parse_setting
+from .errors import UsageError
+from .scrapy_run import CrawlOutcome, crawl_settings, run_crawl
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser("worker", help="join a distributed run (Redis)",
+                                 description="Work on a distributed run started by `newscrawl run --redis`.")
+    parser.add_argument("sites_file", metavar="SITES_FILE")
+    parser.add_argument("--redis", metavar="URL", required=True, help="the run's Redis, redis://host:6379/0")
+    parser.add_argument("--run", dest="run_id", metavar="ID", help="the run to join (default: the latest one started)")
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a Scrapy setting (repeatable)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    from crawler.distributed.keys import current_run_key
+
+    path = Path(args.sites_file).resolve()
+    try:
+        load_sites_file(path)
+    except SitesFileError as exc:
+        raise UsageError(str(exc)) from None
+    settings = crawl_settings(None, dict(parse_setting(s) for s in args.set), verbose=args.verbose)
+    crawl = settings.get("NEWSCRAWL_REDIS_CRAWL") or path.stem
+    try:
+        run_id = args.run_id or Redis.from_url(args.redis).get(current_run_key(crawl))
+    except (RedisError, ValueError) as exc:
+        raise UsageError(f"cannot use Redis at {args.redis}: {exc}") from None
+    if not run_id:
+        raise UsageError(f"no run of {crawl!r} in {args.redis}: start one with `newscrawl run {args.sites_file} --redis ...`")
+    run_id = run_id.decode() if isinstance(run_id, bytes) else str(run_id)
+    for name, value in {"FEEDS": {}, "NEWSCRAWL_SITES_FILE": str(path), "NEWSCRAWL_RUN_ID": run_id,
+                        "REDIS_URL": args.redis, "NEWSCRAWL_SEED": False, "NEWSCRAWL_SUMMARY": True}.items():
+        settings.set(name, value, priority="cmdline")
+    reason = run_crawl(NewsSpider, settings, CrawlOutcome())
+    if reason != "finished":
+        print(f"newscrawl worker: stopped early ({reason})", file=sys.stderr)
+        return 1
+    return 0

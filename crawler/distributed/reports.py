@@ -1,0 +1,47 @@
+"""Each worker leaves its run summary in Redis; the coordinator merges them into one report."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from .keys import RunKeys
+
+
+def publish(server: Any, keys: RunKeys, worker: str, summary: dict[str, Any]) -> None:
+    server.hset(keys.reports, worker, json.dumps(summary))
+    server.expire(keys.reports, 7 * 24 * 3600)
+
+
+def wait_for_workers(server: Any, keys: RunKeys, timeout: float) -> list[str]:
+    """Wait until no worker of the run has a heartbeat; returns those still alive at timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        alive = [k.decode() if isinstance(k, bytes) else k for k in server.scan_iter(keys.heartbeat("*"))]
+        if not alive or time.monotonic() >= deadline:
+            return alive
+        time.sleep(1)
+
+
+def merged(server: Any, keys: RunKeys) -> dict[str, Any]:
+    """All workers' summaries summed: counts add up, nested reason tables too."""
+    reports = [json.loads(v) for v in server.hgetall(keys.reports).values()]
+    total: dict[str, Any] = {"workers": len(reports), "sites": {}}
+    for report in reports:
+        for key in ("pages", "articles", "requests", "robots_forbidden", "retry_after_waits"):
+            total[key] = total.get(key, 0) + report.get(key, 0)
+        total["elapsed_seconds"] = max(total.get("elapsed_seconds", 0), report.get("elapsed_seconds", 0))
+        total["finish_reason"] = report.get("finish_reason") if total.get("finish_reason") in (None, "finished") \
+            else total["finish_reason"]
+        for site, entry in report.get("sites", {}).items():
+            _add(total["sites"].setdefault(site, {}), entry)
+    return total
+
+
+def _add(into: dict[str, Any], entry: dict[str, Any]) -> None:
+    for key, value in entry.items():
+        if isinstance(value, dict):
+            _add(into.setdefault(key, {}), value)
+        elif isinstance(value, (int, float)):
+            into[key] = into.get(key, 0) + value

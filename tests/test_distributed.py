@@ -1,0 +1,169 @@
+"""Distributed mode on a real redis-server: several worker processes, one frontier."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from redis import Redis
+
+from crawler.distributed.keys import RunKeys, current_run_key
+from pipelines.output import read_part
+from tests.conftest import ROOT
+from tests.mockserver import MockServer
+from tests.testsite import LocalNewsSite
+
+ENV = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture()
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is required (apt-get install redis-server; .ci/run installs it)"
+    port = free_port()
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    client = Redis(port=port)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except Exception:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def write_sites(tmp_path: Path, base: str, delay: float) -> Path:
+    path = tmp_path / "news.toml"
+    path.write_text(f"""[run]
+output = "out"
+state = "state"
+allow_private = true
+settings = {{ DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, NEWSCRAWL_PART_RECORDS = 3, NEWSCRAWL_REDIS_IDLE_CLOSE = 2, NEWSCRAWL_REDIS_HEARTBEAT = 1, NEWSCRAWL_WORKERS = 1, CONCURRENT_REQUESTS = 2 }}
+
+[[site]]
+url = "{base}/"
+delay = {delay}
+concurrency = 1
+""", encoding="utf-8")
+    return path
+
+
+def start(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, env=ENV,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+
+
+def wait_for_run(redis_url: str) -> str:
+    client = Redis.from_url(redis_url)
+    deadline = time.monotonic() + 30
+    while not client.get(current_run_key("news")):
+        assert time.monotonic() < deadline, "the run was not published"
+        time.sleep(0.05)
+    return client.get(current_run_key("news")).decode()  # type: ignore[union-attr]
+
+
+def outputs(out: Path) -> dict[str, list[str]]:
+    """run directory (one per worker) -> URLs in its complete parts."""
+    return {d.name: [r["url"] for p in sorted(d.glob("part-*.jsonl.gz")) for r in read_part(p)]
+            for d in sorted(out.glob("date=*/run=*"))}
+
+
+def test_three_workers_one_frontier(redis_url: str, server: MockServer, tmp_path: Path) -> None:
+    site = LocalNewsSite(server, count=50)
+    sites = write_sites(tmp_path, site.base, delay=0.08)
+    coordinator = start("run", str(sites), "--redis", redis_url, "--report", str(tmp_path / "report.json"))
+    wait_for_run(redis_url)
+    workers = [start("worker", str(sites), "--redis", redis_url) for _ in range(2)]
+    assert coordinator.wait(timeout=180) == 0
+    assert all(w.wait(timeout=60) == 0 for w in workers)
+    per_worker = outputs(tmp_path / "out")
+    urls = [u for found in per_worker.values() for u in found]
+    assert len(urls) == len(set(urls)), "duplicates across workers"
+    assert set(urls) == {site.base + st.path for st in site.stories}
+    assert sum(1 for found in per_worker.values() if found) >= 2, per_worker  # the work was shared
+    report = (tmp_path / "report.json").read_text()
+    assert '"workers": 3' in report and '"new": 50' in report
+    # The test site's stories share most of their text: with one near-duplicate index in Redis,
+    # exactly one record (the first seen by any worker) is the original of all the others.
+    records = [r for d in sorted((tmp_path / "out").glob("date=*/run=*")) for p in sorted(d.glob("part-*"))
+               for r in read_part(p)]
+    originals = [r["url"] for r in records if r["duplicate_of"] is None]
+    assert len(originals) == 1, originals
+    assert {r["duplicate_of"] for r in records if r["duplicate_of"]} <= set(originals)
+    # Keys of the run expire; the request fingerprints are Scrapy's (40 hex chars of SHA-1).
+    client = Redis.from_url(redis_url)
+    keys = RunKeys("news", wait_for_run(redis_url))
+    assert 0 < client.ttl(keys.dupefilter) <= 7 * 24 * 3600
+    assert all(len(m) == 40 for m in client.smembers(keys.dupefilter))
+
+
+def test_killed_worker_loses_nothing(redis_url: str, server: MockServer, tmp_path: Path) -> None:
+    site = LocalNewsSite(server, count=50)
+    sites = write_sites(tmp_path, site.base, delay=0.08)
+    coordinator = start("run", str(sites), "--redis", redis_url)
+    run_id = wait_for_run(redis_url)
+    victim = start("worker", str(sites), "--redis", redis_url)
+    other = start("worker", str(sites), "--redis", redis_url)
+    client = Redis.from_url(redis_url)
+    processing = RunKeys("news", run_id).processing
+    victim_id = f"|".encode()
+    deadline = time.monotonic() + 60
+    # Kill the victim while it holds leases (requests in flight or records not yet durable).
+    while not any(v.startswith(f"{socket.gethostname()}-{victim.pid}".encode() + victim_id)
+                  for v in client.hvals(processing)):
+        assert time.monotonic() < deadline, "the worker never took a request"
+        time.sleep(0.01)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    assert coordinator.wait(timeout=180) == 0
+    assert other.wait(timeout=60) == 0
+    urls = [u for found in outputs(tmp_path / "out").values() for u in found]
+    assert len(urls) == len(set(urls)), "duplicates after a worker was killed"
+    assert set(urls) == {site.base + st.path for st in site.stories}
+
+
+def test_worker_added_mid_run_picks_up_work(redis_url: str, server: MockServer, tmp_path: Path) -> None:
+    site = LocalNewsSite(server, count=40)
+    sites = write_sites(tmp_path, site.base, delay=0.15)
+    coordinator = start("run", str(sites), "--redis", redis_url)
+    wait_for_run(redis_url)
+    deadline = time.monotonic() + 60
+    while sum(len(v) for v in outputs(tmp_path / "out").values()) < 6:  # the run is well under way
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    late = start("worker", str(sites), "--redis", redis_url)
+    assert coordinator.wait(timeout=180) == 0
+    assert late.wait(timeout=60) == 0
+    per_worker = outputs(tmp_path / "out")
+    late_dirs = [name for name in per_worker if name.endswith(f"-{late.pid}")]
+    assert late_dirs and per_worker[late_dirs[0]], per_worker
+    urls = [u for found in per_worker.values() for u in found]
+    assert sorted(urls) == sorted(site.base + st.path for st in site.stories)
+
+
+def test_worker_without_a_run_is_a_clear_error(redis_url: str, tmp_path: Path) -> None:
+    sites = write_sites(tmp_path, "http://127.0.0.1:9", delay=0)
+    result = subprocess.run([sys.executable, "-m", "crawler.cli", "worker", str(sites), "--redis", redis_url],
+                            cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "no run of 'news'" in result.stderr
+    unreachable = subprocess.run([sys.executable, "-m", "crawler.cli", "worker", str(sites), "--redis",
+                                  "redis://127.0.0.1:1/0"], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
+    assert unreachable.returncode == 2 and "cannot use Redis" in unreachable.stderr

@@ -1,0 +1,125 @@
+"""`newscrawl validate PATH...`: JSON-lines records checked against the published schema.
+
+Prints `path:line: field: message` for every problem of a bad record, then a count
+summary. Exit status 0 all valid, 1 some records bad, 2 an input could not be read
+(missing, not a file we read, a corrupt gzip stream).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from pipelines.validate import record_validator
+
+from .errors import UsageError
+
+SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+MAX_MESSAGE = 200  # jsonschema quotes the offending value: a whole article body would flood the terminal
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "validate",
+        help="check JSON-lines records against the record schema",
+        description="Check records (.jsonl, .jsonl.gz; directories recursively) against the record schema.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.set_defaults(run=run)
+
+
+@dataclass
+class Tally:
+    files: int = 0
+    records: int = 0
+    bad: int = 0
+    unreadable: int = 0
+
+
+def run(args: argparse.Namespace) -> int:
+    files = input_files(args.paths)
+    tally = Tally()
+    out = sys.stdout
+    for path in files:
+        check_file(path, tally, out)
+    print(
+        f"newscrawl validate: {tally.files} files, {tally.records} records: "
+        f"{tally.records - tally.bad} valid, {tally.bad} invalid" + (f", {tally.unreadable} files unreadable" if tally.unreadable else ""),
+        file=out,
+    )
+    return 2 if tally.unreadable else (1 if tally.bad else 0)
+
+
+def input_files(paths: list[str]) -> list[Path]:
+    """Files named on the command line (any name) and record files found in directories."""
+    files: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(SUFFIXES))
+            if not found:
+                raise UsageError(f"no .jsonl or .jsonl.gz files under {name!r}")
+            files += found
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"no such file or directory: {name!r}")
+    return files
+
+
+def check_file(path: Path, tally: Tally, out: IO[str]) -> None:
+    tally.files += 1
+    try:
+        for number, line in _lines(path):
+            if not line.strip():
+                continue
+            tally.records += 1
+            problems = record_problems(line)
+            if problems:
+                tally.bad += 1
+                for field, message in problems:
+                    out.write(f"{path}:{number}: {field}: {message}\n")
+    except (OSError, EOFError, zlib.error) as exc:
+        tally.unreadable += 1
+        print(f"newscrawl validate: {path}: unreadable: {exc}", file=sys.stderr)
+
+
+def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as handle:
+        yield from enumerate(handle, start=1)
+
+
+def record_problems(line: bytes) -> list[tuple[str, str]]:
+    """(field, message) for each schema violation of one JSON line; [] when valid."""
+    try:
+        record = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return [("(record)", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    except json.JSONDecodeError as exc:
+        return [("(record)", f"invalid JSON: {exc.msg} at column {exc.colno}")]
+    if not isinstance(record, dict):
+        return [("(record)", f"not a JSON object but {type(record).__name__}")]
+    if "error" in record and "input" in record:  # an error line of `newscrawl extract`, not a record
+        return [("(record)", f"an extract error line, not a record: {_short(str(record['error']))}")]
+    problems, missing = [], []
+    for error in record_validator().iter_errors(record):
+        if error.validator == "required" and not error.absolute_path:
+            missing += [name for name in error.validator_value if name not in record]
+            continue
+        field = "/".join(map(str, error.absolute_path)) or "(record)"
+        problems.append((field, _short(error.message)))
+    if missing:
+        problems.insert(0, ("(record)", f"missing required fields: {', '.join(sorted(set(missing)))}"))
+    return problems
+
+
+def _short(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "..."

@@ -1,0 +1,81 @@
+"""`newscrawl validate PATH...`: located problems, counts, exit status 0 / 1 / 2."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import FIXTURES, run_cli
+
+
+def good() -> dict[str, Any]:
+    return dict(json.loads((FIXTURES / "seed" / "expected.json").read_text(encoding="utf-8")))
+
+
+def lines(*records: Any) -> str:
+    return "".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in records)
+
+
+def test_bad_records_are_reported_with_file_line_and_field(tmp_path: Path) -> None:
+    missing = good()
+    del missing["content_hash"], missing["duplicate_of"]
+    bad_date = {**good(), "published_at": "28/12/2023 09:47"}
+    bad_types = {**good(), "word_count": -3, "authors": "Jane Doe"}
+    extract_error = {"input": "page.html", "error": "not_article: too little text"}
+    path = tmp_path / "records.jsonl"
+    path.write_text(
+        lines(good(), missing, "", bad_date, "{not json", bad_types, extract_error, [1, 2]), encoding="utf-8"
+    )
+    result = run_cli("validate", str(path))
+    assert result.returncode == 1, result.stderr
+    out = result.stdout.splitlines()
+    assert f"{path}:2: (record): missing required fields: content_hash, duplicate_of" in out
+    assert any(line.startswith(f"{path}:4: published_at: ") for line in out)
+    assert any(line.startswith(f"{path}:5: (record): invalid JSON: ") for line in out)
+    assert any(line.startswith(f"{path}:6: word_count: -3 is less than the minimum") for line in out)
+    assert any(line.startswith(f"{path}:6: authors: 'Jane Doe' is not of type 'array'") for line in out)
+    assert f"{path}:7: (record): an extract error line, not a record: not_article: too little text" in out
+    assert f"{path}:8: (record): not a JSON object but list" in out
+    assert not any(
+        line.startswith((f"{path}:1:", f"{path}:3:")) for line in out
+    )  # the good record, the blank line
+    assert out[-1] == "newscrawl validate: 1 files, 7 records: 1 valid, 6 invalid"
+
+
+def test_directories_gzip_and_all_valid(tmp_path: Path) -> None:
+    (tmp_path / "date=2024-01-01" / "run=1").mkdir(parents=True)
+    with gzip.open(
+        tmp_path / "date=2024-01-01" / "run=1" / "part-00000.jsonl.gz", "wt", encoding="utf-8"
+    ) as handle:
+        handle.write(lines(good(), good()))
+    (tmp_path / "b.jsonl").write_text(lines(good()), encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not a record file, not read")
+    result = run_cli("validate", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "newscrawl validate: 2 files, 3 records: 3 valid, 0 invalid"
+    long_text = {**good(), "content_hash": "x" * 5000}
+    (tmp_path / "b.jsonl").write_text(lines(long_text), encoding="utf-8")
+    result = run_cli("validate", str(tmp_path))
+    assert result.returncode == 1
+    problem = [line for line in result.stdout.splitlines() if ":1: content_hash: " in line]
+    assert (
+        len(problem) == 1 and len(problem[0]) < 300 and problem[0].endswith("...")
+    )  # the value is cut short
+
+
+def test_unreadable_inputs_exit_2(tmp_path: Path) -> None:
+    missing = run_cli("validate", str(tmp_path / "nope.jsonl"))
+    assert missing.returncode == 2 and "no such file or directory" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
+    broken = tmp_path / "broken.jsonl.gz"
+    broken.write_bytes(gzip.compress(lines(good(), good()).encode())[:-30])  # truncated stream
+    (tmp_path / "ok.jsonl").write_text(lines(good()), encoding="utf-8")
+    result = run_cli("validate", str(broken), str(tmp_path / "ok.jsonl"))
+    assert result.returncode == 2
+    assert f"{broken}: unreadable" in result.stderr and "Traceback" not in result.stderr
+    assert "1 files unreadable" in result.stdout.splitlines()[-1]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run_cli("validate", str(empty)).returncode == 2

@@ -77,11 +77,15 @@ def kill_runs(path: Path, kills: int, out: Path) -> list[float]:
     moments = []
     rng = random.Random(7)
     for i in range(kills):
+        before = set(out.glob("date=*/run=*"))
         proc = subprocess.Popen(newscrawl("run", str(path)), cwd=ROOT, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         start = time.monotonic()
-        if i == kills - 1:  # the last kill: the moment a part is open
-            while not any(out.glob("date=*/run=*/.part-*.tmp")) and proc.poll() is None:
+        if i == kills - 1:  # the last kill: while this run has a part open, after a first complete one
+            def writing() -> bool:
+                mine = [d for d in out.glob("date=*/run=*") if d not in before]
+                return any(list(d.glob(".part-*.tmp")) and list(d.glob("part-*")) for d in mine)
+            while not writing() and proc.poll() is None:
                 time.sleep(0.01)
         else:
             time.sleep(rng.uniform(25, 50))

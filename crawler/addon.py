@@ -5,8 +5,9 @@
          -d setting=NEWSCRAWL_SITES_FILE=/srv/newscrawl/sites.toml   # the same through scrapyd
 
 It sets, at spider priority (above crawler/settings.py, below `-s`): the output and state directories,
-the revalidating HTTP cache, per-site limits and download slots, the run id and the
-report path. The spider reads the sites and their options from the same file.
+the revalidating HTTP cache, per-site limits and download slots, the run id, the report
+path, and NEWSCRAWL_REFUSE_PRIVATE (on unless `allow_private = true`). The spider reads
+the sites and their options from the same file.
 """
 
 from __future__ import annotations
@@ -43,10 +44,30 @@ class SitesFileAddon:
             "NEWSCRAWL_SITE_LIMITS": {site_of(url): {"max_pages": s.max_pages, "max_articles": s.max_articles}
                                       for s in config.sites for url in s.urls},
             "DOWNLOAD_SLOTS": download_slots(config),
+            # A scheduled run fetches what a file names, unattended: no internal network unless allowed.
+            "NEWSCRAWL_REFUSE_PRIVATE": not config.allow_private,
+            "NEWSCRAWL_WARC_DIR": str(config.warc.resolve()) if config.warc else None,
         }
+        if settings.get("REDIS_URL"):
+            chosen.update(distributed_settings(settings, config))
         for name, value in {**config.settings, **chosen}.items():
             if value is not None:
                 settings.set(name, value, priority="spider")
+
+
+def distributed_settings(settings: BaseSettings, config: RunConfig) -> dict[str, Any]:
+    """REDIS_URL switches a run to the shared frontier: one queue, one dupefilter, one state."""
+    import os
+    import socket
+
+    return {
+        "SCHEDULER": "crawler.distributed.scheduler.LeasedScheduler",
+        "DUPEFILTER_CLASS": "crawler.distributed.dupefilter.FingerprintDupeFilter",
+        "NEWSCRAWL_REDIS_CRAWL": settings.get("NEWSCRAWL_REDIS_CRAWL") or config.path.stem,
+        "NEWSCRAWL_WORKER_ID": settings.get("NEWSCRAWL_WORKER_ID") or f"{socket.gethostname()}-{os.getpid()}",
+        "NEWSCRAWL_NEARDUP_STORE": settings.get("NEWSCRAWL_NEARDUP_STORE")
+        or "crawler.distributed.neardup.RedisNearDupStore",
+    }
 
 
 def download_slots(config: RunConfig) -> dict[str, dict[str, float]]:

@@ -110,6 +110,8 @@ class Frontier:
         state = self.site_for(url)
         if state is None:
             return Offer(None, skipped="offsite")
+        if digest(url) in state.seen:
+            return Offer(None, skipped="seen")
         if self.written_before is not None:
             earlier = self.written_before(dedup_key(url))
             if earlier is not None and not self._changed(earlier.lastmod, lastmod):

@@ -23,7 +23,8 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 
-# Limits: a news page is far below these.
+# Limits: a news page is far below these. DOWNLOAD_MAXSIZE caps decompressed bodies too
+# (gzip, deflate, br, zstd): a bomb stops at 10 MiB, whatever it would inflate to.
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
@@ -44,6 +45,7 @@ ITEM_PIPELINES = {
     "pipelines.limits.SincePipeline": 350,
     "pipelines.limits.ArticleLimitPipeline": 410,
     "pipelines.dedup.UnchangedPipeline": 420,
+    "pipelines.neardup.NearDuplicatePipeline": 430,
     "pipelines.output.PartWriterPipeline": 900,
 }
 
@@ -57,14 +59,27 @@ LOG_LEVEL = "INFO"
 NEWSCRAWL_MAX_PAGE_BYTES = DOWNLOAD_MAXSIZE
 
 DOWNLOADER_MIDDLEWARES = {
+    # process_request runs from low to high numbers; process_response and process_exception back.
+    "crawler.middlewares.secrets.UserinfoMiddleware": 60,  # first: nothing sees user:pass@ in a URL
+    "crawler.middlewares.private.PrivateAddressMiddleware": 70,  # NEWSCRAWL_REFUSE_PRIVATE
+    "crawler.middlewares.traps.LinkTrapMiddleware": 105,  # before the budget counts the request
+    "crawler.middlewares.secrets.CrossSiteSecretsMiddleware": 450,  # after DefaultHeadersMiddleware (400)
+    # Below RetryMiddleware (550): sees final download failures only; after decompression (590).
+    "crawler.middlewares.discovery.DiscoveryGuardMiddleware": 540,
+    "crawler.middlewares.content.ContentGuardMiddleware": 545,  # empty and binary pages, by name
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.compression.BoundedCompressionMiddleware": 590,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.redirects.SafeRedirectMiddleware": 600,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.robots.SafeRobotsTxtMiddleware": 100,
     "crawler.middlewares.budget.SiteBudgetMiddleware": 110,
     "crawler.middlewares.seen.SeenRedirectMiddleware": 120,
     # process_response runs from high to low numbers: before RetryMiddleware (550).
     "crawler.middlewares.pacing.HostPacingMiddleware": 560,
+    "crawler.extensions.warc.WarcArchiveMiddleware": 950,  # next to the downloader: responses as fetched
 }
-ADDONS = {"crawler.addon.SitesFileAddon": 100}
+ADDONS = {"crawler.middlewares.secrets.RedactLogsAddon": 0, "crawler.addon.SitesFileAddon": 100}
 EXTENSIONS = {
     "crawler.extensions.summary.RunSummary": 500,
     "crawler.extensions.progress.Progress": 510,
@@ -83,6 +98,13 @@ NEWSCRAWL_STATS_FILE = None  # the run summary as JSON
 NEWSCRAWL_SUMMARY = False  # print the run summary on stderr at the end
 NEWSCRAWL_PROGRESS_INTERVAL = 0.0  # seconds between progress lines on stderr; 0 = off
 
+# Safe defaults against a hostile web (crawler/middlewares/). Refuse hosts that are or resolve to
+# private, loopback, link-local, multicast or reserved addresses: off for `crawl`/`url` (they fetch
+# what the user names); `newscrawl run` turns it on unless the sites file says allow_private = true.
+NEWSCRAWL_REFUSE_PRIVATE = False
+NEWSCRAWL_TRAP_REPEATS = 3  # a link whose path repeats one (non-numeric) segment this often is a trap; 0 = off
+NEWSCRAWL_TRAP_URL_LENGTH = 2000  # links longer than this are traps; 0 = off
+
 # Scheduled runs (`newscrawl run`, or NEWSCRAWL_SITES_FILE under scrapy/scrapyd): crash-safe parts,
 # state between runs. The sites file sets the ones below through crawler.addon.SitesFileAddon.
 NEWSCRAWL_SITES_FILE = None
@@ -98,3 +120,26 @@ HTTPCACHE_POLICY = "crawler.cache.RevalidatePolicy"
 # Extraction workers (pipelines/workers.py): processes that parse and extract fetched pages.
 NEWSCRAWL_WORKERS = None  # default: one per CPU core; 0 extracts in the event loop
 NEWSCRAWL_WORKER_MAX_TASKS = 2000  # a worker is replaced after this many pages (flat memory)
+
+# Near-duplicates (pipelines/neardup.py): exact copies by content_hash, near copies by MinHash-LSH
+# over word shingles of `text`; records get duplicate_of / duplicate_similarity.
+NEWSCRAWL_NEARDUP_MODE = "mark"  # mark (keep and mark), drop (DropItem near_duplicate) or off
+NEWSCRAWL_NEARDUP_THRESHOLD = 0.4  # estimated Jaccard similarity; chosen on bench/neardup (see its README.md)
+NEWSCRAWL_NEARDUP_SHINGLE = 5  # words per shingle
+NEWSCRAWL_NEARDUP_NUM_PERM = 128  # MinHash permutations
+NEWSCRAWL_NEARDUP_MAX_CANDIDATES = 500  # LSH candidates verified per record, earliest first
+NEWSCRAWL_NEARDUP_STORE = None  # class path of another index store (Redis); default SQLite in the state dir
+
+# Distributed mode (crawler/distributed/): REDIS_URL switches it on with a sites file.
+REDIS_URL = None  # e.g. redis://127.0.0.1:6379/0
+NEWSCRAWL_SEED = True  # put the sites' start requests in the queue (workers only consume)
+NEWSCRAWL_REDIS_CRAWL = None  # key namespace; default: the sites file's name
+NEWSCRAWL_WORKER_ID = None  # default: host-pid
+NEWSCRAWL_REDIS_TTL = 7 * 24 * 3600  # seconds a run's keys live after their last write
+NEWSCRAWL_REDIS_HEARTBEAT = 5.0  # seconds; a worker silent for 3 beats is dead and its leases go back
+NEWSCRAWL_REDIS_IDLE_CLOSE = 10.0  # seconds with nothing queued or leased anywhere before a worker stops
+
+# Raw archives (crawler/extensions/warc.py): every fetched response as gzipped WARC files in this
+# directory (`newscrawl crawl --warc DIR`, `warc = "DIR"` in a sites file's [run] table).
+NEWSCRAWL_WARC_DIR = None
+NEWSCRAWL_WARC_MAX_BYTES = 1024 * 1024 * 1024  # a new file after this many bytes

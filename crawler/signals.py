@@ -2,3 +2,9 @@
 
 # A requested page produced no item: sent with url (as requested), reason (code) and detail.
 page_failed = object()
+
+# A request's callback (or errback) finished: sent with request and produced_record (bool).
+request_done = object()
+
+# A crash-safe output part is complete and its URLs are marked written: sent with requested_urls.
+part_completed = object()

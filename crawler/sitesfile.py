@@ -25,7 +25,7 @@ from crawler.profiles import PROFILES
 
 RUN_KEYS = {
     "output": str, "state": str, "since": str, "max_articles": int, "max_pages": int, "depth": int,
-    "user_agent": str, "settings": dict, "allow_private": bool, "workers": int,
+    "user_agent": str, "settings": dict, "allow_private": bool, "workers": int, "warc": str,
 }
 SITE_KEYS = {
     "url": str, "urls": list, "name": str, "profile": str, "since": str, "max_articles": int,
@@ -63,6 +63,7 @@ class RunConfig:
     settings: dict[str, Any] = field(default_factory=dict)
     allow_private: bool = False
     workers: int | None = None
+    warc: Path | None = None  # WARC archive directory (crawler/extensions/warc.py)
     sites: list[SiteConfig] = field(default_factory=list)
 
 
@@ -92,6 +93,7 @@ def load_sites_file(path: Path) -> RunConfig:
         since=run.get("since"), max_articles=run.get("max_articles", 0), max_pages=run.get("max_pages", 0),
         depth=run.get("depth"), user_agent=run.get("user_agent"), settings=run.get("settings", {}),
         allow_private=run.get("allow_private", False), workers=run.get("workers"),
+        warc=base / run["warc"] if "warc" in run else None,
     )
     _check_since(config.since, "run", "since", locate)
     sites = data.get("site")

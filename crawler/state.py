@@ -42,7 +42,12 @@ class StateStore:
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> StateStore | None:
-        """The run's store, or None when NEWSCRAWL_STATE_DIR is unset (one-off crawls)."""
+        """The run's store: in Redis in distributed mode (REDIS_URL), else SQLite in
+        NEWSCRAWL_STATE_DIR; None when neither is set (one-off crawls)."""
+        if settings.get("REDIS_URL") and settings.get("NEWSCRAWL_REDIS_CRAWL"):
+            from crawler.distributed.state import RedisStateStore
+
+            return RedisStateStore.from_settings(settings)  # type: ignore[return-value]
         directory = settings.get("NEWSCRAWL_STATE_DIR")
         return cls(Path(directory) / "state.sqlite") if directory else None
 

@@ -13,6 +13,7 @@ NEWSCRAWL_PART_RECORDS, NEWSCRAWL_PART_SECONDS, NEWSCRAWL_STATE_DIR.
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import hashlib
 import json
@@ -23,11 +24,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from crawler.items import ArticleRecord
+from crawler.signals import part_completed
 from crawler.state import StateStore, Written
 
 from .normalization.urls import dedup_key
@@ -66,14 +69,19 @@ class PartWriterPipeline:
         self.state = state
         self.max_records = crawler.settings.getint("NEWSCRAWL_PART_RECORDS", 500)
         self.max_seconds = crawler.settings.getfloat("NEWSCRAWL_PART_SECONDS", 30.0)
-        self.run_dir = root / f"date={datetime.now(timezone.utc):%Y-%m-%d}" / f"run={run_id}"
+        # Each worker of a distributed run writes its own parts.
+        worker = crawler.settings.get("NEWSCRAWL_WORKER_ID")
+        run_name = f"{run_id}-{worker}" if worker else run_id
+        self.run_dir = root / f"date={datetime.now(timezone.utc):%Y-%m-%d}" / f"run={run_name}"
         self.part_number = 0
         self.handle: IO[bytes] | None = None
         self.gz: gzip.GzipFile | None = None
         self.pending: list[Written] = []
+        self.requested: list[str] = []  # the requests behind the records of the open part
         self.newest: dict[str, datetime] = {}  # site -> newest published_at written (watermarks)
         self.opened_at = 0.0
         self.timer: task.LoopingCall | None = None
+        self.lock: IO[str]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PartWriterPipeline:
@@ -81,10 +89,17 @@ class PartWriterPipeline:
         if not root:
             raise NotConfigured("NEWSCRAWL_OUTPUT_DIR not set")
         run_id = crawler.settings.get("NEWSCRAWL_RUN_ID") or new_run_id()
-        return cls(crawler, Path(root), run_id, StateStore.from_settings(crawler.settings))
+        pipeline = cls(crawler, Path(root), run_id, StateStore.from_settings(crawler.settings))
+        # Nothing to do for now: make what we have durable (and release its leases) at once.
+        crawler.signals.connect(pipeline.finish_part, signal=signals.spider_idle)
+        return pipeline
 
     def open_spider(self) -> None:
         self.run_dir.mkdir(parents=True, exist_ok=True)
+        # Held while this process writes here; the kernel drops it if the process dies,
+        # which is how recovery tells a live writer's files from a dead one's.
+        self.lock = (self.run_dir / ".lock").open("w")
+        fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         self.recover()
         self.timer = task.LoopingCall(self.flush_if_old)
         self.timer.start(max(1.0, self.max_seconds / 4), now=False)
@@ -93,6 +108,7 @@ class PartWriterPipeline:
         if self.timer is not None and self.timer.running:
             self.timer.stop()
         self.finish_part()
+        self.lock.close()
         if self.state is not None:
             for site, newest in self.newest.items():
                 self.state.update_watermark(site, newest.astimezone(timezone.utc).isoformat(), _now())
@@ -100,12 +116,13 @@ class PartWriterPipeline:
 
     def recover(self) -> None:
         """Delete temporary parts of killed runs; mark renamed-but-unmarked parts as written."""
-        for tmp in self.root.glob(f"date=*/run=*/.part-*{TMP_SUFFIX}"):
+        dead = [d for d in self.root.glob("date=*/run=*") if d != self.run_dir and not _locked(d)]
+        for tmp in (t for d in dead for t in d.glob(f".part-*{TMP_SUFFIX}")):
             tmp.unlink()
             logger.warning("removed an incomplete part of an interrupted run: %s", tmp)
         if self.state is None:
             return
-        for part in complete_parts(self.root):
+        for part in sorted(p for d in dead for p in d.glob("part-*.jsonl.gz")):
             name = str(part.relative_to(self.root))
             if self.state.part_applied(name):
                 continue
@@ -123,6 +140,7 @@ class PartWriterPipeline:
         line = json.dumps(item.to_dict(), ensure_ascii=False) + "\n"
         self.gz.write(line.encode("utf-8"))
         self.pending.append(Written(dedup_key(item.url), item.url, item.content_hash, item.lastmod))
+        self.requested.append(item.requested_url or item.url)
         if item.published_at and item.site:
             published = datetime.fromisoformat(item.published_at)
             if item.site not in self.newest or published > self.newest[item.site]:
@@ -154,9 +172,12 @@ class PartWriterPipeline:
         os.replace(tmp, final)
         fsync_dir(self.run_dir)
         records, self.pending = self.pending, []
+        requested, self.requested = self.requested, []
         self._append_manifest(final, len(records))
         if self.state is not None:
             self.state.apply_part(str(final.relative_to(self.root)), records, _now())
+        # Only now are these requests done for good (distributed mode releases their leases).
+        self.crawler.signals.send_catch_log(part_completed, requested_urls=requested)
         self.part_number += 1
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value("newscrawl/output/parts")
@@ -177,6 +198,20 @@ class PartWriterPipeline:
     @staticmethod
     def _written(record: dict[str, Any]) -> Written:
         return Written(dedup_key(record["url"]), record["url"], record["content_hash"], None)
+
+
+def _locked(run_dir: Path) -> bool:
+    """Is a live process writing this run directory?"""
+    lock = run_dir / ".lock"
+    if not lock.exists():
+        return False
+    with lock.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
 
 
 def _now() -> str:

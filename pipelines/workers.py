@@ -57,7 +57,7 @@ def analyze(job: PageJob) -> PageResult:
     from .process import process_page
 
     raw = job.raw
-    result = PageResult()
+    result = PageResult(is_article=job.expect_article)  # a listed page that fails to parse is still counted
     try:
         if not raw.html:
             raw.html = decode_html(job.body, raw.content_type)

@@ -8,16 +8,17 @@ from typing import Sequence
 
 from crawler import __version__
 
-from . import crawl_cmd, extract_cmd, run_cmd, url_cmd
+from . import crawl_cmd, export_cmd, extract_cmd, run_cmd, url_cmd, validate_cmd, worker_cmd
+from .checks import one_line_errors
 from .errors import UsageError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="newscrawl", description="Crawl news sites and extract articles as normalized JSON lines.")
+    parser = one_line_errors(argparse.ArgumentParser(
+        prog="newscrawl", description="Crawl news sites and extract articles as normalized JSON lines."))
     parser.add_argument("--version", action="version", version=f"newscrawl {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (run_cmd, crawl_cmd, url_cmd, extract_cmd):
+    for module in (run_cmd, worker_cmd, crawl_cmd, url_cmd, extract_cmd, validate_cmd, export_cmd):
         module.add_parser(commands)
     return parser
 

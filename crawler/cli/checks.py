@@ -1,46 +1,216 @@
-"""Argument checks shared by the commands: URLs, output paths, -s settings."""
+"""Argument checks shared by the commands: URLs, output paths, -s settings.
+
+Each raises UsageError with one line naming the problem, before any work starts.
+"""
 
 from __future__ import annotations
 
+import argparse
+import difflib
+import ipaddress
+import logging
+import math
 import os
+import re
+import tempfile
 from pathlib import Path
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
+
+from scrapy.settings import BaseSettings, Settings
+
+from crawler.middlewares.secrets import redact
 
 from .errors import UsageError
 
+_LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$", re.I)
+_SETTING_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_OWN_PREFIX = "NEWSCRAWL_"
+_SECONDS = ("_TIMEOUT", "_DELAY", "_INTERVAL", "_SECONDS")  # durations Scrapy reads as floats
+
+
+def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """argparse prints its whole usage before an error; every other usage error is one line."""
+
+    def error(message: str) -> NoReturn:
+        parser.exit(2, f"{parser.prog}: error: {message}\n")
+
+    parser.error = error  # type: ignore[method-assign]
+    return parser
+
 
 def check_url(url: str) -> str:
-    """An absolute http(s) URL with a host, or UsageError naming the problem."""
+    """An absolute http(s) URL with a valid host, or UsageError naming the problem.
+
+    The URL is quoted with any `user:password@` masked: error lines end up in cron mail.
+    """
+    shown = redact(url)
+    if not url.strip() or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        raise UsageError(f"invalid URL {shown!r}: empty, or contains spaces or control characters")
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (raises ValueError for a bad port)
     except ValueError as exc:
-        raise UsageError(f"invalid URL {url!r}: {exc}") from None
+        raise UsageError(f"invalid URL {shown!r}: {exc}") from None
     if parts.scheme not in ("http", "https"):
-        raise UsageError(f"unsupported URL scheme in {url!r}: only http and https are fetched")
+        raise UsageError(f"unsupported URL scheme in {shown!r}: only http and https are fetched")
     if not parts.hostname:
-        raise UsageError(f"invalid URL {url!r}: no host name")
+        raise UsageError(f"invalid URL {shown!r}: no host name")
+    if not _valid_host(parts.hostname):
+        raise UsageError(f"invalid URL {shown!r}: {parts.hostname!r} is not a valid host name")
     return url
+
+
+def _valid_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        ascii_host = host.rstrip(".").encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    return len(ascii_host) <= 253 and all(_LABEL.match(label) for label in ascii_host.split("."))
 
 
 def check_output(path: str | None) -> Path | None:
     """A writable output file path (its directory must exist), or None for stdout."""
     if path is None or path == "-":
         return None
+    if not path.strip():
+        raise UsageError("output path is empty")
     out = Path(path)
     if out.is_dir():
         raise UsageError(f"output {path!r} is a directory, not a file")
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
         raise UsageError(f"output directory {str(parent)!r} does not exist")
-    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+    try:  # os.access says yes to root on any mounted file system; creating a file is the real test
+        with tempfile.NamedTemporaryFile(dir=parent, prefix=".newscrawl-probe-"):
+            pass
+    except OSError as exc:
+        why = exc.strerror or exc
+        raise UsageError(f"output directory {str(parent)!r} is not writable ({why})") from None
+    if out.exists() and not os.access(out, os.W_OK):
         raise UsageError(f"output {path!r} is not writable")
     return out
 
 
+def check_distinct(**paths: Path | None) -> None:
+    """Two outputs given the same file would overwrite each other."""
+    seen: dict[Path, str] = {}
+    for name, path in paths.items():
+        if path is None:
+            continue
+        resolved = path.resolve()
+        if resolved in seen:
+            raise UsageError(f"{seen[resolved]} and {name} are the same file: {str(path)!r}")
+        seen[resolved] = name
+
+
+def seconds(value: str) -> float:
+    """argparse type: a finite number of seconds >= 0."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value!r}") from None
+    if not math.isfinite(number) or number < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {value}")
+    return number
+
+
+def positive(value: str) -> int:
+    """argparse type: a whole number >= 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
+    return number
+
+
 def parse_setting(value: str) -> tuple[str, str]:
-    """`NAME=VALUE` from `-s`, as `scrapy crawl -s` takes it."""
+    """`NAME=VALUE` from `-s`, as `scrapy crawl -s` takes it, checked by check_setting."""
     name, sep, setting = value.partition("=")
-    if not sep or not name.strip() or not name.strip().replace("_", "").isalnum():
+    name = name.strip()
+    if not sep or not name:
         raise UsageError(f"-s expects NAME=VALUE, got {value!r}")
-    return name.strip(), setting
+    check_setting(name, setting, "-s")
+    return name, setting
+
+
+def check_setting(name: str, value: Any, where: str, known: BaseSettings | None = None) -> None:
+    """A setting name Scrapy or newscrawl reads, with a value of the type its default has.
+
+    Unknown names are refused when they are ours (NEWSCRAWL_*) or a near miss of a known one
+    (a typo would be ignored silently); other names pass, for third-party components.
+    """
+    if not _SETTING_NAME.match(name):
+        raise UsageError(f"{where}: invalid setting name {name!r}: setting names are UPPER_CASE")
+    known = known if known is not None else default_settings()
+    if name not in known:
+        close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.85)
+        if name.startswith(_OWN_PREFIX) or close:
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise UsageError(f"{where}: unknown setting {name!r}{hint}")
+        return
+    problem = _type_problem(name, value, known.get(name))
+    if problem:
+        raise UsageError(f"{where}: {name} {problem}, got {value!r}")
+
+
+def default_settings() -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    return settings
+
+
+def _type_problem(name: str, value: Any, default: Any) -> str | None:
+    if name == "LOG_LEVEL":
+        ok = str(value).upper() in logging.getLevelNamesMapping()
+        return None if ok else "must be a log level (DEBUG, INFO, WARNING, ERROR, CRITICAL)"
+    if name == "NEWSCRAWL_SINCE":
+        from crawler.frontier import parse_since
+
+        try:
+            parse_since(value)
+        except ValueError:
+            return "must be like 2d, 12h, 30m, 1w or 2024-01-01"
+        return None
+    probe = BaseSettings({name: value})
+    if isinstance(default, BaseSettings):  # dict settings (DEFAULT_REQUEST_HEADERS) are stored so
+        default = {}
+    if isinstance(default, int) and not isinstance(default, bool) and name.endswith(_SECONDS):
+        default = float(default)  # DOWNLOAD_TIMEOUT = 30 is read as a float: 0.5 is fine
+    checks: list[tuple[type, str, str]] = [(bool, "getbool", "must be true or false"),
+                                           (int, "getint", "must be a whole number"),
+                                           (float, "getfloat", "must be a number"),
+                                           (dict, "getdict", "must be a table / JSON object")]
+    for kind, getter, problem in checks:
+        if isinstance(default, kind):
+            try:
+                getattr(probe, getter)(name)
+            except (ValueError, TypeError):
+                return problem
+            if kind is int and isinstance(value, float) and not value.is_integer():
+                return problem
+            return None
+    return None
+
+
+def finish_output(output: Path | None, reason: str) -> str:
+    """Give the output file its name only if the crawl finished; a crawl cut short (Ctrl-C,
+    CLOSESPIDER_*, a crash) leaves its records under the temporary name, which does not
+    look complete. Returns a note for the user, empty when the file was moved."""
+    from .scrapy_run import partial_path
+
+    if output is None:
+        return ""
+    partial = partial_path(output)
+    if reason == "finished":
+        if partial.exists():
+            partial.replace(output)
+        return ""
+    return f"; the records written so far are in {str(partial)!r}" if partial.exists() else ""

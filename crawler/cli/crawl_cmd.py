@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from crawler.frontier import parse_since
 from crawler.spiders.news import NewsSpider
 
-from .checks import check_output, check_url, parse_setting
+from .checks import (check_distinct, check_output, check_url, finish_output, one_line_errors, parse_setting,
+                     seconds)
 from .errors import UsageError
 from .scrapy_run import CrawlOutcome, crawl_settings, run_crawl
 
@@ -27,9 +29,9 @@ def non_negative(value: str) -> int:
 
 
 def add_parser(commands: Any) -> None:
-    parser = commands.add_parser(
+    parser = one_line_errors(commands.add_parser(
         "crawl", help="crawl whole news sites",
-        description="Discover articles through robots.txt, sitemaps, feeds and links; extract them.")
+        description="Discover articles through robots.txt, sitemaps, feeds and links; extract them."))
     parser.add_argument("sites", nargs="+", metavar="SITE_URL")
     parser.add_argument("--since", help="skip articles older than this: 2d, 12h, 1w or 2024-01-01")
     parser.add_argument("--max-articles", type=non_negative, help="at most N articles per site")
@@ -37,9 +39,10 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--depth", type=non_negative, help="link depth from the homepage (default 3)")
     parser.add_argument("-o", "--output", help="write JSON lines to PATH (default: stdout)")
     parser.add_argument("--stats", help="write the run summary as JSON here (default: OUTPUT.stats.json)")
+    parser.add_argument("--warc", metavar="DIR", help="store every fetched response as WARC files in DIR")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a Scrapy setting (repeatable)")
-    parser.add_argument("--progress", type=float, metavar="SECONDS",
+    parser.add_argument("--progress", type=seconds, metavar="SECONDS",
                         help="progress line interval (default: 5 on a terminal, off otherwise)")
     parser.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
     parser.set_defaults(run=run)
@@ -48,17 +51,23 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     sites = [check_url(url) for url in args.sites]
     try:
-        parse_since(args.since)
+        since = parse_since(args.since)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    if since is not None and since > datetime.now(timezone.utc):
+        raise UsageError(f"--since {args.since} is in the future: nothing could be crawled")
     out = check_output(args.output)
     stats_path = Path(args.stats) if args.stats else (out.with_name(out.name + ".stats.json") if out else None)
     if stats_path is not None:
         check_output(str(stats_path))
+    check_distinct(output=out, stats=stats_path)
+    if args.warc and Path(args.warc).exists() and not Path(args.warc).is_dir():
+        raise UsageError(f"--warc {args.warc!r} is not a directory")
     overrides = dict(parse_setting(s) for s in args.set)
     settings = crawl_settings(out, overrides, verbose=args.verbose)
     chosen = {"NEWSCRAWL_SINCE": args.since, "NEWSCRAWL_MAX_ARTICLES": args.max_articles,
               "NEWSCRAWL_MAX_PAGES": args.max_pages, "NEWSCRAWL_DEPTH": args.depth,
+              "NEWSCRAWL_WARC_DIR": str(Path(args.warc).resolve()) if args.warc else None,
               "NEWSCRAWL_STATS_FILE": str(stats_path) if stats_path else None}
     for name, value in chosen.items():
         if value is not None:
@@ -66,9 +75,10 @@ def run(args: argparse.Namespace) -> int:
     settings.set("NEWSCRAWL_SUMMARY", True, priority="cmdline")
     interval = args.progress if args.progress is not None else (5.0 if sys.stderr.isatty() else 0.0)
     settings.set("NEWSCRAWL_PROGRESS_INTERVAL", interval, priority="cmdline")
-    reason = run_crawl(NewsSpider, settings, CrawlOutcome(), output=out, sites=sites)
+    reason = run_crawl(NewsSpider, settings, CrawlOutcome(), sites=sites)  # finish_output names the file
+    note = finish_output(out, reason)
     if reason != "finished":
-        print(f"newscrawl crawl: the crawl ended early ({reason})", file=sys.stderr)
+        print(f"newscrawl crawl: the crawl ended early ({reason}){note}", file=sys.stderr)
         return 1
     if stats_path is not None and stats_path.exists():
         report = json.loads(stats_path.read_text(encoding="utf-8"))

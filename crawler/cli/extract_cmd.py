@@ -9,27 +9,31 @@ import os
 import sys
 import zlib
 from datetime import datetime, timezone
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any, Iterator
 
 from crawler import settings as defaults
 from crawler.items import RawPage
+from crawler.warcinput import extract_warc, is_warc
 from pipelines.errors import PageRejected
 from pipelines.workers import ExtractionWorkers, PageJob, PageResult
 
-from .checks import check_output, check_url
+from .checks import check_output, check_url, one_line_errors, positive
 from .errors import UsageError
+from .scrapy_run import partial_path
 
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
 
 
 def add_parser(commands: Any) -> None:
-    parser = commands.add_parser("extract", help="extract articles from saved pages (no network)",
-                                 description="Extract saved pages (.html, .html.gz, directories recursively).")
+    parser = one_line_errors(commands.add_parser(
+        "extract", help="extract articles from saved pages (no network)",
+        description="Extract saved pages (.html, .html.gz, directories recursively)."))
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("--url", help="the original URL of the page (one input file only)")
     parser.add_argument("-o", "--output", help="write JSON lines here instead of stdout")
-    parser.add_argument("--max-bytes", type=int, default=defaults.NEWSCRAWL_MAX_PAGE_BYTES,
+    parser.add_argument("--max-bytes", type=positive, default=defaults.NEWSCRAWL_MAX_PAGE_BYTES,
                         help="refuse pages larger than this (default %(default)s)")
     parser.add_argument("-j", "--jobs", type=int, metavar="N",
                         help="extraction processes (default: one per core from 16 inputs on, else 0 = in this process)")
@@ -47,10 +51,14 @@ def run(args: argparse.Namespace) -> int:
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1) if len(files) >= 16 else 0
     workers = ExtractionWorkers(jobs)
     failed = 0
-    out: IO[str] = out_path.open("w", encoding="utf-8") if out_path else sys.stdout
+    # Written under a temporary name and renamed at the end, like the crawl's output: an
+    # interrupted run must not leave a file that looks complete.
+    out: IO[str] = partial_path(out_path).open("w", encoding="utf-8") if out_path else sys.stdout
     try:
-        for job, result in workers.imap(prepare(path, args.url, args.max_bytes) for path in files):
-            line = output_line(job, result)
+        pages = workers.imap(prepare(path, args.url, args.max_bytes) for path in files if not is_warc(path))
+        # WARC archives hold many pages each: crawler/warcinput.py reads them.
+        warcs = (line for path in files if is_warc(path) for line in extract_warc(path, args.max_bytes, workers))
+        for line in chain(warcs, (output_line(job, result) for job, result in pages)):
             failed += "error" in line
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
             out.flush()
@@ -58,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
         workers.close()
         if out_path:
             out.close()
+    if out_path:
+        partial_path(out_path).replace(out_path)
     if failed:
         print(f"newscrawl extract: {failed} of {len(files)} inputs gave no article", file=sys.stderr)
     return 1 if failed else 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,19 +21,22 @@ from crawler.sitesfile import SitesFileError, load_sites_file
 from crawler.spiders.news import NewsSpider
 from pipelines.output import new_run_id
 
-from .checks import parse_setting
+from .checks import check_output, check_setting, default_settings, one_line_errors, parse_setting, seconds
 from .errors import UsageError
 from .scrapy_run import CrawlOutcome, crawl_settings, run_crawl
 
 
 def add_parser(commands: Any) -> None:
-    parser = commands.add_parser("run", help="scheduled, incremental run over a sites file",
-                                 description="Crawl every site of a sites file (TOML) incrementally.")
+    parser = one_line_errors(commands.add_parser(
+        "run", help="scheduled, incremental run over a sites file",
+        description="Crawl every site of a sites file (TOML) incrementally."))
     parser.add_argument("sites_file", metavar="SITES_FILE")
     parser.add_argument("--report", help="also write the run report (JSON) here")
+    parser.add_argument("--redis", metavar="URL", help="distributed mode: share the frontier in this Redis "
+                        "(redis://host:6379/0); start more workers with `newscrawl worker`")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a Scrapy setting (repeatable)")
-    parser.add_argument("--progress", type=float, metavar="SECONDS", help="progress line interval")
+    parser.add_argument("--progress", type=seconds, metavar="SECONDS", help="progress line interval")
     parser.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
     parser.set_defaults(run=run)
 
@@ -43,18 +47,33 @@ def run(args: argparse.Namespace) -> int:
         config = load_sites_file(path)  # validated here, before any work, for a one-line error
     except SitesFileError as exc:
         raise UsageError(str(exc)) from None
+    known = default_settings()
+    for name, value in config.settings.items():  # Scrapy would fail on them later, with a traceback
+        check_setting(name, value, f"{path}: run.settings", known)
+    overrides = dict(parse_setting(s) for s in args.set)
+    check_output(args.report)
     for directory in (config.output, config.state):
         _check_writable_dir(directory)
+    for directory in (config.output, config.state):
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            why = exc.strerror or exc
+            raise UsageError(f"directory {str(directory)!r} cannot be created ({why})") from None
     run_id = new_run_id()
-    settings = crawl_settings(None, dict(parse_setting(s) for s in args.set), verbose=args.verbose)
+    settings = crawl_settings(None, overrides, verbose=args.verbose)
     settings.set("FEEDS", {}, priority="cmdline")  # records go to the crash-safe parts only
     settings.set("NEWSCRAWL_SITES_FILE", str(path), priority="cmdline")
     settings.set("NEWSCRAWL_RUN_ID", run_id, priority="cmdline")
     settings.set("NEWSCRAWL_SUMMARY", True, priority="cmdline")
     interval = args.progress if args.progress is not None else (5.0 if sys.stderr.isatty() else 0.0)
     settings.set("NEWSCRAWL_PROGRESS_INTERVAL", interval, priority="cmdline")
+    if args.redis:
+        start_distributed_run(settings, args.redis, path, run_id)
     reason = run_crawl(NewsSpider, settings, CrawlOutcome())
     report_path = config.state / "runs" / f"{run_id}.json"
+    if args.redis:
+        merge_distributed_report(settings, path, run_id, report_path)
     report = json.loads(report_path.read_text(encoding="utf-8")) if report_path.exists() else {"sites": {}}
     if args.report:
         write_json_atomically(Path(args.report), report)
@@ -68,10 +87,47 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check_writable_dir(directory: Path) -> None:
+    """The directory, or the nearest existing one it would be created in, accepts new files.
+    Nothing is created here: a second bad directory must not leave the first one behind."""
+    existing = directory
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        probe = directory / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
+        if not existing.is_dir():
+            raise NotADirectoryError(20, f"{str(existing)!r} is a file")
+        with tempfile.NamedTemporaryFile(dir=existing, prefix=".newscrawl-probe-"):
+            pass
     except OSError as exc:
         raise UsageError(f"directory {str(directory)!r} is not writable ({exc.strerror or exc})") from None
+
+
+def start_distributed_run(settings: Any, redis_url: str, sites_file: Path, run_id: str) -> None:
+    """Publish the run id that `newscrawl worker` processes join."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    from crawler.distributed.keys import current_run_key
+
+    settings.set("REDIS_URL", redis_url, priority="cmdline")
+    crawl = settings.get("NEWSCRAWL_REDIS_CRAWL") or sites_file.stem
+    try:
+        Redis.from_url(redis_url).set(current_run_key(crawl), run_id)
+    except (RedisError, ValueError) as exc:
+        raise UsageError(f"cannot use Redis at {redis_url}: {exc}") from None
+
+
+def merge_distributed_report(settings: Any, sites_file: Path, run_id: str, report_path: Path) -> None:
+    """Wait for the other workers to stop, then one report for the whole run."""
+    from redis import Redis
+
+    from crawler.distributed.keys import RunKeys
+    from crawler.distributed.reports import merged, wait_for_workers
+    from crawler.extensions.summary import run_report
+
+    server = Redis.from_url(settings.get("REDIS_URL"))
+    keys = RunKeys(settings.get("NEWSCRAWL_REDIS_CRAWL") or sites_file.stem, run_id)
+    alive = wait_for_workers(server, keys, timeout=settings.getfloat("NEWSCRAWL_REDIS_IDLE_CLOSE", 10.0) + 60)
+    if alive:
+        print(f"newscrawl run: workers still running, report is partial: {', '.join(alive)}", file=sys.stderr)
+    report = run_report(merged(server, keys), sites_file, run_id)
+    write_json_atomically(report_path, report)

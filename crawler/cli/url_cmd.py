@@ -8,14 +8,17 @@ from typing import Any
 
 from crawler.spiders.news import NewsSpider
 
-from .checks import check_output, check_url, parse_setting
+from crawler.middlewares.secrets import redact
+
+from .checks import check_output, check_url, finish_output, one_line_errors, parse_setting
 from .errors import UsageError
 from .scrapy_run import CrawlOutcome, crawl_settings, run_crawl
 
 
 def add_parser(commands: Any) -> None:
-    parser = commands.add_parser("url", help="fetch and extract article URLs",
-                                 description="Fetch article URLs (robots.txt obeyed) and extract them.")
+    parser = one_line_errors(commands.add_parser(
+        "url", help="fetch and extract article URLs",
+        description="Fetch article URLs (robots.txt obeyed) and extract them."))
     parser.add_argument("urls", nargs="+", metavar="URL")
     parser.add_argument("-o", "--output", help="write JSON lines to FILE (default: stdout)")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
@@ -39,12 +42,15 @@ def run(args: argparse.Namespace) -> int:
         return 2
     settings = crawl_settings(out, overrides, verbose=args.verbose)
     outcome = CrawlOutcome()
-    run_crawl(NewsSpider, settings, outcome, output=out, urls=good)
+    finish = run_crawl(NewsSpider, settings, outcome, urls=good)  # finish_output names the file
+    note = finish_output(out, finish)
+    if finish != "finished":
+        print(f"newscrawl url: the run ended early ({finish}){note}", file=sys.stderr)
     failed = 0
     for url in dict.fromkeys(good):
         if url in outcome.written:
             continue
         failed += 1
         reason = outcome.failures.get(url, "no_result: nothing was extracted")
-        print(f"newscrawl url: FAILED {url}: {reason}", file=sys.stderr)
-    return 1 if failed or bad else 0
+        print(redact(f"newscrawl url: FAILED {url}: {reason}"), file=sys.stderr)
+    return 1 if failed or bad or finish != "finished" else 0

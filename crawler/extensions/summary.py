@@ -69,7 +69,7 @@ class RunSummary:
                 continue
             site, _, name = key[len(PREFIX):].partition("/")
             group, _, detail = name.partition("/")
-            if detail and group in ("dropped", "failed", "skipped", "failed_links"):
+            if detail and group in ("dropped", "failed", "skipped", "failed_links", "discovery_invalid"):
                 sites[site].setdefault(group, {})[detail] = value
             elif not detail:
                 sites[site][name] = value
@@ -86,6 +86,7 @@ class RunSummary:
             "requests": stats.get("downloader/request_count", 0),
             "robots_forbidden": stats.get("robotstxt/forbidden", 0),
             "retry_after_waits": stats.get("newscrawl/retry_after", 0),
+            "not_modified": stats.get("httpcache/revalidate", 0),  # 304s (the cache turns them into 200s)
             "sites": dict(sorted(sites.items())),
         }
 
@@ -93,6 +94,15 @@ class RunSummary:
         report = self.summary(reason)
         if self.show:
             print(format_summary(report), file=sys.stderr)
+        settings = self.crawler.settings
+        if settings.get("REDIS_URL") and settings.get("NEWSCRAWL_REDIS_CRAWL"):
+            from scrapy_redis import connection
+
+            from crawler.distributed.keys import RunKeys
+            from crawler.distributed.reports import publish
+
+            keys = RunKeys(settings.get("NEWSCRAWL_REDIS_CRAWL"), settings.get("NEWSCRAWL_RUN_ID"))
+            publish(connection.from_settings(settings), keys, settings.get("NEWSCRAWL_WORKER_ID"), report)
         sites_file = self.crawler.settings.get("NEWSCRAWL_SITES_FILE")
         if sites_file:
             report = run_report(report, Path(sites_file), self.crawler.settings.get("NEWSCRAWL_RUN_ID"))
@@ -115,8 +125,8 @@ def format_summary(report: dict[str, Any]) -> str:
     for site, entry in report["sites"].items():
         lines.append(f"  {site}: {entry['pages']} pages, {entry['articles']} articles, "
                      f"{entry['non_articles']} non-articles skipped")
-        for group in ("dropped", "failed", "skipped"):
-            if entry[group]:
+        for group in ("dropped", "failed", "skipped", "failed_links"):
+            if entry.get(group):
                 detail = ", ".join(f"{k} {v}" for k, v in sorted(entry[group].items()))
                 lines.append(f"    {group}: {detail}")
     return "\n".join(lines)

@@ -28,6 +28,7 @@ class DiscoveryMixin:
     article_request: Callable[..., Request]
     homepage_request: Callable[[str], Request]
     page_request: Callable[..., Iterator[Request]]
+    done: Callable[..., None]
 
     def discovery_request(self, url: str, callback: Callable[..., Any], **meta: Any) -> Request:
         """A robots.txt/sitemap/feed request. Article links found meanwhile are held back until
@@ -42,6 +43,7 @@ class DiscoveryMixin:
     def discovered(self, response: Response) -> Iterator[Request]:
         yield from getattr(self, response.meta["discovery_callback"])(response)
         yield from self.discovery_finished(response.url)
+        self.done(response.request)
 
     def discovery_failed(self, failure: Any) -> Iterator[Request]:
         """A missing sitemap or feed is normal: counted, not a failed article."""
@@ -50,11 +52,13 @@ class DiscoveryMixin:
         if request.meta["discovery_callback"] == "parse_robots":
             yield from self.sitemaps_then_homepage(request.meta["site_root"], request.url, [])
         yield from self.discovery_finished(request.url)
+        self.done(request)
 
     def discovery_finished(self, url: str) -> Iterator[Request]:
         state = self.frontier.site_for(url)
         if state is not None:
-            state.discovery_pending -= 1
+            # max(): in distributed mode another worker may have sent the request
+            state.discovery_pending = max(0, state.discovery_pending - 1)
             if state.discovery_pending <= 0:
                 yield from self.release_held(state)
 

@@ -23,7 +23,7 @@ from crawler.discovery.feeds import COMMON_FEEDS
 from crawler.discovery.links import url_kind
 from crawler.frontier import PRIORITY_DISCOVERY, Frontier, parse_since
 from crawler.items import RawPage
-from crawler.signals import page_failed
+from crawler.signals import page_failed, request_done
 from crawler.sitesfile import load_sites_file
 from crawler.state import StateStore
 from pipelines.workers import ExtractionWorkers, PageJob, PageResult
@@ -98,6 +98,12 @@ class NewsSpider(DiscoveryMixin, Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         self.configure()
+        for root in self.site_urls:
+            options = self.site_options.get(root, {})
+            self.frontier.add_site(root, since=parse_since(options.get("since")), depth=options.get("depth"),
+                                   profile=options.get("profile"))
+        if not self.crawler.settings.getbool("NEWSCRAWL_SEED", True):
+            return  # a distributed worker: the shared queue feeds it
         for url in self.article_urls:
             yield self.article_request(url, follow=False)
         for root in self.site_urls:
@@ -105,9 +111,6 @@ class NewsSpider(DiscoveryMixin, Spider):
                 yield request
 
     def site_start_requests(self, root: str) -> Iterator[Request]:
-        options = self.site_options.get(root, {})
-        self.frontier.add_site(root, since=parse_since(options.get("since")), depth=options.get("depth"),
-                               profile=options.get("profile"))
         self.frontier.mark_seen(root)
         # The homepage follows robots.txt: sitemaps first, so articles are queued with their exact dates.
         yield self.discovery_request(urljoin(root, "/robots.txt"), self.parse_robots, dont_obey_robotstxt=True,
@@ -139,12 +142,14 @@ class NewsSpider(DiscoveryMixin, Spider):
         if not isinstance(response, TextResponse) or not any(t in content_type for t in HTML_TYPES):
             if meta.get("article"):
                 self.fail(requested, "not_html", f"content type is {content_type or 'missing'!r}, not HTML")
+            self.done(response.request)
             return
         follow = bool(meta.get("follow", True) and self.frontier.sites)
         if follow and not self.first_copy(response.url, response.body):
             if meta.get("homepage"):
                 for request in self.discovery_finished(response.url):
                     yield request
+            self.done(response.request)
             return
         state = self.frontier.site_for(response.url)
         raw = RawPage(
@@ -164,6 +169,12 @@ class NewsSpider(DiscoveryMixin, Spider):
             yield result.record
         elif result.rejected is not None and (result.is_article or not follow):
             self.reject(requested, response.url, *result.rejected)
+        self.done(response.request, produced_record=result.record is not None)
+
+    def done(self, request: Request | None, produced_record: bool = False) -> None:
+        """Tell the scheduler a request's outcome is settled (distributed mode acks it)."""
+        if request is not None:
+            self.crawler.signals.send_catch_log(request_done, request=request, produced_record=produced_record)
 
     def reject(self, requested: str, url: str, reason: str, detail: str) -> None:
         """A fetched page that gives no record: a failure for a URL the user asked for,
@@ -212,6 +223,8 @@ class NewsSpider(DiscoveryMixin, Spider):
         if offer.url:
             yield Request(offer.url, callback=self.parse_page, errback=self.on_error, priority=offer.priority,
                           meta={"requested_url": offer.url, "link_depth": depth})
+        elif offer.skipped in ("too_deep", "pagination_limit"):
+            self.count(f"skipped/{offer.skipped}", url)  # traps are bounded, and counted
 
     def on_error(self, failure: Failure) -> Iterator[Request]:
         request = getattr(failure, "request", None)
@@ -223,6 +236,7 @@ class NewsSpider(DiscoveryMixin, Spider):
             self.count(f"failed_links/{reason}", url)  # a dead link is not an article lost
         else:
             self.fail(url, reason, detail)
+        self.done(request)
 
     def fail(self, url: str, reason: str, detail: str) -> None:
         self.logger.warning("%s: %s (%s)", reason, url, detail)

@@ -73,7 +73,7 @@ def readability_text(tree: HtmlElement, prune_xpaths: tuple[str, ...] = ()) -> s
         return ""
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (etree.ParserError, ValueError):
+    except (etree.ParserError, ValueError, AssertionError, IndexError):  # lxml asserts on '<html></html>'
         return ""
     return block_lines(root)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 # Query parameters that track the visitor, never select content.
 _TRACKING = re.compile(
@@ -13,6 +13,9 @@ _TRACKING = re.compile(
     re.I,
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_PATH_SAFE = _UNRESERVED | frozenset("/:@!$&'()*+,;=")
+_PERCENT_OR_CHAR = re.compile(r"%[0-9A-Fa-f]{2}|.", re.S)
 
 
 def host_of(url: str | None) -> str | None:
@@ -40,15 +43,28 @@ def canonical_url(url: str) -> str:
     """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".")
+    host = (parts.hostname or "").rstrip(".")  # `user:password@` is left out with the rest of the netloc
+    if ":" in host:
+        host = f"[{host}]"  # IPv6 keeps its brackets, or the port could not be told apart
     try:
         port = parts.port
     except ValueError:
         port = None
     netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
-    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%") or "/"
+    path = _PERCENT_OR_CHAR.sub(_normalize_path_char, parts.path) or "/"
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
     return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+
+
+def _normalize_path_char(match: re.Match[str]) -> str:
+    """RFC 3986 6.2.2: escapes of unreserved characters decoded, other escapes kept (upper-case hex),
+    everything else outside the path's allowed set encoded as UTF-8. Decoding every escape, as
+    unquote() does, is not idempotent (`%2541` -> `%41` -> `A`) and turns `%2F` into a separator."""
+    token = match.group(0)
+    if len(token) == 3:
+        char = chr(int(token[1:], 16))
+        return char if char in _UNRESERVED else token.upper()
+    return token if token in _PATH_SAFE else quote(token, safe="", errors="replace")
 
 
 def dedup_key(url: str) -> str:

@@ -1,0 +1,185 @@
+"""Bad input from users: every command's arguments and the sites file's keys. Each case gives
+exit status 2 and one line naming the problem, no traceback, before any work starts (the
+crawl is replaced by a tripwire here, and the real CLI runs in a few end-to-end cases)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from crawler.cli import crawl_cmd, main, run_cmd, url_cmd
+from tests.conftest import run_cli
+from tests.hostileserver import HostileServer
+from tests.hostilesite import HealthySite, crawl
+
+SITE = "https://news.example/"
+PAGE = "{tmp}/page.html"
+
+CLI_CASES = [
+    (("crawl",), "the following arguments are required: SITE_URL"),
+    (("crawl", "http://exa mple.com/"), "contains spaces"),
+    (("crawl", "http://example.com:99999/"), "Port out of range"),
+    (("crawl", "http:///path/only"), "no host name"),
+    (("crawl", "javascript:alert(1)"), "unsupported URL scheme"),
+    (("crawl", "http://[::1/"), "Invalid IPv6 URL"),
+    (("crawl", "http://bad_host..example/"), "is not a valid host name"),
+    (("crawl", "http://bob:hunter2@example.com:99999/"), "'http://***@example.com:99999/'"),  # never echoed
+    (("crawl", SITE, "--max-articles", "ten"), "expected a whole number"),
+    (("crawl", SITE, "--depth", "-1"), "expected a number >= 0"),
+    (("crawl", SITE, "--progress", "-5"), "seconds >= 0"),
+    (("crawl", SITE, "--progress", "nan"), "seconds >= 0"),
+    (("crawl", SITE, "--since", "2999-01-01"), "is in the future"),
+    (("crawl", SITE, "-o", "{tmp}/missing/out.jsonl"), "does not exist"),
+    (("crawl", SITE, "-o", "{tmp}"), "is a directory"),
+    (("crawl", SITE, "-o", "/proc/newscrawl-out.jsonl"), "is not writable"),
+    (("crawl", SITE, "-o", "{tmp}/out.jsonl", "--stats", "{tmp}/out.jsonl"), "are the same file"),
+    (("crawl", SITE, "-s", "download_delay=0"), "setting names are UPPER_CASE"),
+    (("crawl", SITE, "-s", "DOWNLOAD_DELY=0"), "did you mean DOWNLOAD_DELAY?"),
+    (("crawl", SITE, "-s", "NEWSCRAWL_MAX_PAGE=5"), "unknown setting 'NEWSCRAWL_MAX_PAGE'"),
+    (("crawl", SITE, "-s", "DOWNLOAD_DELAY=fast"), "DOWNLOAD_DELAY must be a number"),
+    (("crawl", SITE, "-s", "ROBOTSTXT_OBEY=maybe"), "must be true or false"),
+    (("crawl", SITE, "-s", "CONCURRENT_REQUESTS=1.5"), "must be a whole number"),
+    (("crawl", SITE, "-s", "DEFAULT_REQUEST_HEADERS={bad"), "must be a table / JSON object"),
+    (("crawl", SITE, "-s", "NEWSCRAWL_SINCE=someday"), "must be like 2d"),
+    (("crawl", SITE, "-s", "LOG_LEVEL=LOUD"), "must be a log level"),
+    (("crawl", SITE, "-s", "=1"), "-s expects NAME=VALUE"),
+    (("url",), "the following arguments are required: URL"),
+    (("url", "ftp://example.com/x"), "unsupported URL scheme"),
+    (("url", SITE, "-o", "/proc/newscrawl-out.jsonl"), "is not writable"),
+    (("url", SITE, "-s", "RETRY_TIMES=twice"), "RETRY_TIMES must be a whole number"),
+    (("extract", PAGE, "--max-bytes", "0"), "expected a number >= 1"),
+    (("extract", PAGE, "--url", "ftp://example.com/x"), "unsupported URL scheme"),
+    (("extract", PAGE, PAGE, "--url", SITE), "several input files"),
+    (("extract", PAGE, "-o", "{tmp}"), "is a directory"),
+    (("run", "{tmp}/missing.toml"), "cannot read the sites file"),
+    (("run", "{tmp}"), "cannot read the sites file"),
+    (("run", "{tmp}/sites.toml", "--report", "{tmp}/missing/report.json"), "does not exist"),
+    (("run", "{tmp}/sites.toml", "-s", "DOWNLOAD_DELY=1"), "did you mean DOWNLOAD_DELAY?"),
+    (("run", "{tmp}/sites.toml", "--progress", "-1"), "seconds >= 0"),
+]
+
+VALID_SITE = "[[site]]\nurl = 'https://a.com/'\n"
+SITES_FILE_CASES = [
+    ("[run]\nsettings = { DOWNLOAD_DELY = 0 }\n" + VALID_SITE, "run.settings: unknown setting 'DOWNLOA"),
+    ("[run]\nsettings = { CONCURRENT_REQUESTS = 'many' }\n" + VALID_SITE, "CONCURRENT_REQUESTS must be"),
+    ("[run]\nsettings = { AUTOTHROTTLE_ENABLED = 'yes' }\n" + VALID_SITE, "must be true or false"),
+    ("[run]\nsettings = { lowercase = 1 }\n" + VALID_SITE, "setting names are UPPER_CASE"),
+    ("[run]\nsettings = 'fast'\n" + VALID_SITE, ":2: run.settings must be a table"),
+    ("[run]\nallow_private = 'yes'\n" + VALID_SITE, ":2: run.allow_private must be true or false"),
+    ("[run]\nmax_pages = 1.5\n" + VALID_SITE, ":2: run.max_pages must be a whole number"),
+    ("[run]\noutput = '/proc/newscrawl-out'\n" + VALID_SITE, "is not writable"),
+    ("[run]\nstate = '/proc/newscrawl-state'\n" + VALID_SITE, "is not writable"),
+    ("[[site]]\nurls = 'https://a.com/'\n", ":2: site #1.urls must be a list"),
+    ("[[site]]\nurls = []\n", "site #1 has no url"),
+    ("[[site]]\nurl = 'https://a.com/'\ndelay = 'slow'\n", ":3: site #1.delay must be a number"),
+    ("[[site]]\nurl = 'https://a.com/'\nconcurrency = 1.5\n", ":3: site #1.concurrency must be a whole"),
+    ("[[site]]\nurl = 'https://a.com/'\nlimit = 3\n", ":3: unknown key 'limit' in site #1"),
+    ("[[site]]\nurl = 'http://exa mple.com/'\n", ":2: invalid URL"),
+    ("[[site]]\nurl = 'https://a.com:99999/'\n", ":2: invalid URL"),
+    ("[[site]]\nurl = 'https://bob:hunter2@a.com:99999/'\n", "***@a.com:99999"),
+    ("[[site]]\nurl = 'https://a.com/'\n\n[[site]]\nurl = 'https://a.com/'\n", "is used twice"),
+    ("# nothing but a comment\n", "no sites"),
+    ("site = 'https://a.com/'\n", "'site' must be an array of tables"),
+    ("run = 1\n" + VALID_SITE, "'run' must be a table"),
+]
+
+
+@pytest.fixture()
+def tripwire(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A case that reaches the crawl has failed: nothing may start before the input is checked."""
+
+    def work_started(*args: object, **kwargs: object) -> str:
+        raise AssertionError("the crawl started despite bad input")
+
+    for module in (crawl_cmd, url_cmd, run_cmd):
+        monkeypatch.setattr(module, "run_crawl", work_started)
+
+
+@pytest.fixture()
+def workdir(tmp_path: Path) -> Iterator[Path]:
+    (tmp_path / "page.html").write_text("<html><body><p>saved</p></body></html>", encoding="utf-8")
+    sites = "[run]\noutput = 'out'\nstate = 'state'\n" + VALID_SITE
+    (tmp_path / "sites.toml").write_text(sites, encoding="utf-8")
+    yield tmp_path
+
+
+def run_main(capsys: pytest.CaptureFixture[str], args: list[str]) -> tuple[int, str]:
+    try:
+        code = main(args)
+    except SystemExit as exc:  # argparse's own errors
+        code = int(exc.code or 0)
+    return code, capsys.readouterr().err
+
+
+def assert_one_line_error(code: int, err: str, message: str) -> None:
+    lines = err.strip().splitlines()
+    assert code == 2, err
+    assert len(lines) == 1 and message in lines[0], err
+    assert "Traceback" not in err and "hunter2" not in err
+
+
+@pytest.mark.parametrize(("args", "message"), CLI_CASES, ids=[" ".join(a)[:60] for a, _ in CLI_CASES])
+@pytest.mark.usefixtures("tripwire")
+def test_bad_arguments(workdir: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...],
+                       message: str) -> None:
+    before = sorted(p.name for p in workdir.rglob("*"))
+    code, err = run_main(capsys, [a.replace("{tmp}", str(workdir)) for a in args])
+    assert_one_line_error(code, err, message)
+    assert sorted(p.name for p in workdir.rglob("*")) == before  # no output, no directory, nothing
+
+
+@pytest.mark.parametrize(("content", "message"), SITES_FILE_CASES, ids=[m[:40] for _, m in SITES_FILE_CASES])
+@pytest.mark.usefixtures("tripwire")
+def test_bad_sites_files(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str,
+                         message: str) -> None:
+    path = tmp_path / "sites.toml"
+    path.write_text(content, encoding="utf-8")
+    code, err = run_main(capsys, ["run", str(path)])
+    assert_one_line_error(code, err, message)
+    assert not (tmp_path / "out").exists() and not (tmp_path / "state").exists()
+
+
+@pytest.mark.usefixtures("tripwire")
+def test_sites_file_that_is_not_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "sites.toml"
+    path.write_bytes(b"\xff\xfe[run]\x00\x00")
+    code, err = run_main(capsys, ["run", str(path)])
+    assert_one_line_error(code, err, "not a UTF-8 text file")
+
+
+def test_real_cli_refuses_before_fetching_anything(tmp_path: Path) -> None:
+    """End to end: the installed command, a live server that must see no request."""
+    with HostileServer() as server:
+        site = HealthySite(server)
+        sites = tmp_path / "sites.toml"
+        sites.write_text(f"[run]\nsettings = {{ DOWNLOAD_DELAY = 'soon' }}\n[[site]]\nurl = '{site.base}/'\n")
+        results = [
+            run_cli("crawl", site.base + "/", "-o", str(tmp_path / "out.jsonl"), "-s", "DOWNLOAD_DELY=0"),
+            run_cli("url", site.base + "/news/a-story-here.html", "-o", "/proc/newscrawl.jsonl"),
+            run_cli("run", str(sites)),
+            run_cli("extract", str(tmp_path), "--max-bytes", "-5"),
+        ]
+        assert server.request_log == []
+    for result in results:
+        assert_one_line_error(result.returncode, result.stderr, "error:")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sites.toml"]
+
+
+def test_a_crawl_cut_short_leaves_no_complete_looking_output(tmp_path: Path) -> None:
+    with HostileServer() as server:
+        site = HealthySite(server)
+        result = crawl(site, tmp_path, "-s", "CLOSESPIDER_PAGECOUNT=3")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "ended early (closespider_pagecount)" in result.stderr and ".out.jsonl.part" in result.stderr
+    assert not (tmp_path / "out.jsonl").exists()  # only a crawl that finished gets the name
+    assert (tmp_path / ".out.jsonl.part").exists()
+    assert result.report["finish_reason"] == "closespider_pagecount"
+
+
+def test_extract_output_is_complete_or_absent(tmp_path: Path) -> None:
+    missing = run_cli("extract", str(tmp_path / "nope.html"), "-o", str(tmp_path / "out.jsonl"))
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr  # documented: a line, not an abort
+    assert '"error": "unreadable' in (tmp_path / "out.jsonl").read_text(encoding="utf-8")
+    assert not list(tmp_path.glob(".*.part"))

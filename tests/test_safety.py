@@ -1,0 +1,140 @@
+"""Safe defaults: private addresses refused (on in run mode), credentials kept to their site and
+out of logs, stats and records. Real crawls of local servers."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from scrapy import Request
+
+from crawler.middlewares.secrets import CrossSiteSecretsMiddleware, UserinfoMiddleware, redact
+from pipelines.output import complete_parts, read_part
+from tests.conftest import json_lines, run_cli
+from tests.hostileserver import HostileServer, answer
+from tests.hostilesite import FAST, HealthySite, crawl, run_measured, story_path
+from tests.pages import article_html
+
+PASSWORD, TOKEN, COOKIE, SET_COOKIE, PROXY_PASSWORD = (
+    "pw-7f3a9c", "tok-5d1e88", "ck-a4b2c6", "srv-9e0f1d", "px-3c7b2a")
+SECRETS = (PASSWORD, TOKEN, COOKIE, SET_COOKIE, PROXY_PASSWORD)
+
+
+@pytest.fixture()
+def site() -> Iterator[HealthySite]:
+    with HostileServer() as server:
+        yield HealthySite(server)
+
+
+def test_private_addresses_refused_when_on(site: HealthySite, tmp_path: Path) -> None:
+    result = crawl(site, tmp_path, "-s", "NEWSCRAWL_REFUSE_PRIVATE=True")
+    assert site.server.request_log == []  # not even robots.txt
+    assert result.counted("failed", "private_address") == 1  # the homepage; its sitemaps count as links
+    assert result.records == [] and result.returncode == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_private_hosts_named_every_way_are_refused() -> None:
+    with HostileServer() as server:
+        port = server.base.rsplit(":", 1)[1]
+        hosts = ["localhost", "2130706433", "0x7f.1", "[::1]", "169.254.169.254", "10.1.2.3",
+                 "[::ffff:127.0.0.1]"]
+        urls = [f"http://{host}:{port}/news/a-story-about-the-city.html" for host in hosts]
+        result = run_cli("url", *urls, "-s", "NEWSCRAWL_REFUSE_PRIVATE=true", "-s", "DOWNLOAD_TIMEOUT=3")
+        assert server.request_log == []
+    failed = [line for line in result.stderr.splitlines() if " FAILED " in line]
+    assert len(failed) == len(hosts) and all("private_address" in line for line in failed), result.stderr
+    assert result.returncode == 1
+
+
+def write_sites_file(tmp_path: Path, base: str, allow_private: bool | None) -> Path:
+    path = tmp_path / "sites.toml"
+    allow = "" if allow_private is None else f"allow_private = {str(allow_private).lower()}\n"
+    path.write_text(f'[run]\noutput = "out"\nstate = "state"\n{allow}'
+                    "settings = { DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, NEWSCRAWL_WORKERS = 0 }\n"
+                    f'\n[[site]]\nurl = "{base}/"\n', encoding="utf-8")
+    return path
+
+
+def test_run_mode_refuses_private_addresses_unless_allowed(site: HealthySite, tmp_path: Path) -> None:
+    refused = run_cli("run", str(write_sites_file(tmp_path, site.base, None)))
+    assert refused.returncode == 1 and site.server.request_log == []
+    report = json.loads((tmp_path / "state" / "runs" / "last-run.json").read_text(encoding="utf-8"))
+    assert report["sites"]["127.0.0.1"]["status"] == "failed"
+    assert report["sites"]["127.0.0.1"]["failed"] == {"private_address": 1}
+    allowed = run_cli("run", str(write_sites_file(tmp_path, site.base, True)))
+    assert allowed.returncode == 0, allowed.stderr
+    written = {r["url"] for part in complete_parts(tmp_path / "out") for r in read_part(part)}
+    assert written == site.good_urls
+
+
+def test_credentials_stay_with_their_site_and_out_of_logs(tmp_path: Path) -> None:
+    with HostileServer() as first, HostileServer(name="localhost") as second:
+        landing = second.url(story_path("landing"))
+        second.route(story_path("landing"), article_html("Landed on another site"))
+        first.behave(story_path("moved"), answer(b"", 302, {"Location": landing,
+                                                             "Set-Cookie": f"session={SET_COOKIE}; Path=/"}))
+        start = first.url(story_path("moved")).replace("http://", f"http://alice:{PASSWORD}@")
+        headers = json.dumps({"Authorization": f"Bearer {TOKEN}", "Cookie": f"sid={COOKIE}"})
+        out = tmp_path / "out.jsonl"
+        result, _ = run_measured("url", start, "-o", str(out), *FAST,
+                                 "-s", f"DEFAULT_REQUEST_HEADERS={headers}",
+                                 "-s", "LOG_LEVEL=DEBUG", "-s", "COOKIES_DEBUG=True")
+        assert result.returncode == 0, result.stderr[-3000:]
+        [record] = json_lines(out.read_text(encoding="utf-8"))
+        assert record["url"] == landing
+        sent = dict(first.request_log)[story_path("moved")]
+        assert sent["Authorization"] == "Basic " + base64.b64encode(f"alice:{PASSWORD}".encode()).decode()
+        assert second.request_log and all(
+            "Authorization" not in h and "Cookie" not in h for _, h in second.request_log), second.request_log
+    everything = result.stdout + result.stderr + out.read_text(encoding="utf-8")
+    assert "Overridden settings" in everything  # the DEBUG log was there to leak from
+    assert not [secret for secret in SECRETS if secret in everything]
+
+
+def test_proxy_credentials_never_logged(tmp_path: Path) -> None:
+    with HostileServer(name="news.example") as proxy:  # answers proxy requests for the site itself
+        site = HealthySite(proxy)
+        env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "http_proxy")}
+        env["http_proxy"] = f"http://scraper:{PROXY_PASSWORD}@127.0.0.1:{proxy.base.rsplit(':', 1)[1]}"
+        result = crawl(site, tmp_path, "-s", "LOG_LEVEL=DEBUG", env=env)
+        result.assert_nothing_lost(site)
+        expected = "Basic " + base64.b64encode(f"scraper:{PROXY_PASSWORD}".encode()).decode()
+        assert all(h.get("Proxy-Authorization") == expected for _, h in proxy.request_log)
+    logged = result.stderr + json.dumps(result.report) + json.dumps(result.records)
+    assert not [secret for secret in SECRETS if secret in logged]
+
+
+def test_redaction_and_redirect_rules() -> None:
+    line = ("GET http://bob:hunter2@example.com/a {'Authorization': 'Bearer abc', b'Cookie': [b'sid=1']} "
+            '{"Proxy-Authorization": "Basic eHk="} Set-Cookie: id=7')
+    clean = redact(line)
+    for secret in ("hunter2", "Bearer abc", "sid=1", "eHk=", "id=7"):
+        assert secret not in clean
+    assert "http://***@example.com/a" in clean and redact(clean) == clean
+    moved = UserinfoMiddleware().process_request(Request("https://u:p%40ss@news.example/a"))
+    assert moved is not None and moved.url == "https://news.example/a"
+    assert moved.headers[b"Authorization"] == b"Basic " + base64.b64encode(b"u:p@ss")
+    downgraded = Request("http://news.example/b", headers={"Authorization": "x", "Cookie": "y"},
+                         meta={"redirect_urls": ["https://news.example/a"]})
+    CrossSiteSecretsMiddleware().process_request(downgraded)  # https -> http on the same site
+    assert b"Authorization" not in downgraded.headers and b"Cookie" not in downgraded.headers
+
+
+def test_safe_defaults_in_settings() -> None:
+    from crawler.cli.checks import default_settings
+
+    settings = default_settings()
+    handlers = settings.getdict("DOWNLOAD_HANDLERS")
+    assert all(handlers.get(scheme, "on") is None for scheme in ("file", "data", "s3", "ftp"))
+    assert not settings.getbool("TELNETCONSOLE_ENABLED") and not settings.getbool("REMOTE_CONTROL_ENABLED")
+    assert settings.getint("DOWNLOAD_MAXSIZE") == 10 * 1024 * 1024
+    assert settings.getint("REDIRECT_MAX_TIMES") == 5
+    assert settings.getfloat("DOWNLOAD_TIMEOUT") == 30 and not settings.getbool("NEWSCRAWL_REFUSE_PRIVATE")
+    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+    for replaced in ("redirect.RedirectMiddleware", "httpcompression.HttpCompressionMiddleware"):
+        assert middlewares[f"scrapy.downloadermiddlewares.{replaced}"] is None  # our subclasses instead

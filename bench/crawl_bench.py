@@ -143,8 +143,11 @@ def farm_up(farm: Path, sites: int, articles: int, large: int) -> list[str]:
         subprocess.run([sys.executable, str(SHARED / "newsfarm" / "generate.py"), str(farm), "--sites", str(sites),
                         "--articles-per-site", str(articles), "--seed", "1", "--large-per-site", str(large),
                         "--trap-months", "1", "--aeb", str(SHARED / "aeb")], check=True, stdout=subprocess.DEVNULL)
-    subprocess.run(["bash", str(SHARED / "newsfarm" / "serve.sh"), str(farm), "restart"], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    served = subprocess.run(["bash", str(SHARED / "newsfarm" / "serve.sh"), str(farm), "restart"],
+                            capture_output=True, text=True)
+    if served.returncode != 0:  # usually another farm still holds the ports
+        raise SystemExit(f"cannot serve {farm}: {served.stderr.strip()[-300:]}\n"
+                         "stop the other farm first: bash ../shared/newsfarm/serve.sh OTHER_FARM stop")
     return [f"http://127.0.0.{10 + k}:8081/" for k in range(1, sites + 1)]
 
 

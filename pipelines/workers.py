@@ -94,7 +94,7 @@ class ExtractionWorkers:
         if self.workers:
             context = multiprocessing.get_context("forkserver")
             # The fork server imports these once; workers fork from it already warm.
-            context.set_forkserver_preload(["pipelines.forkserver_guard", "pipelines.process"])
+            context.set_forkserver_preload(["pipelines.forkserver_guard", "pipelines.warm"])
             self.executor = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=context, initializer=_warm_up,
                 max_tasks_per_child=max_tasks or None)
@@ -112,7 +112,7 @@ class ExtractionWorkers:
         return await loop.run_in_executor(self.executor, analyze, job)
 
     def imap(self, jobs: Iterable[T]) -> Iterator[tuple[T, PageResult]]:
-        """(job, result) in input order, at most 4 pages per worker in flight (bounded memory).
+        """(job, result) in input order, at most 16 pages per worker in flight (bounded memory).
 
         A job may be a PageJob or anything else (an error to pass through in order)."""
         if self.executor is None:
@@ -122,7 +122,7 @@ class ExtractionWorkers:
         window: deque[tuple[T, Future[PageResult] | None]] = deque()
         for job in jobs:
             window.append((job, self.executor.submit(analyze, job) if isinstance(job, PageJob) else None))
-            if len(window) >= 4 * self.workers:
+            if len(window) >= 16 * self.workers:  # room to work around one slow page
                 yield self._done(window.popleft())
         while window:
             yield self._done(window.popleft())

@@ -77,3 +77,19 @@ def test_utc_stamp_shown_in_site_time_only_for_profiled_sites() -> None:
     assert parsed is not None and parsed.isoformat() == "2023-12-28T03:47:00+01:00"
     kept = parse_date("2023-12-28T02:47:00Z", DateContext(base=BASE, tz="Europe/Berlin"))
     assert kept is not None and kept.isoformat() == "2023-12-28T02:47:00+00:00"
+
+
+def test_published_later_than_modified_is_distrusted_unless_the_url_agrees() -> None:
+    from crawler.items import DateCandidate
+    from pipelines.normalize import choose_dates
+
+    ctx = DateContext(base=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    candidates = [
+        DateCandidate("2025-06-28T19:47:00+07:00", "meta"),
+        DateCandidate("2019-11-18T21:17:46Z", "meta", "modified"),
+        DateCandidate("2019-11-18T21:17:00+00:00", "time"),
+    ]
+    published, _ = choose_dates(candidates, ctx)
+    assert published is not None and published[1].isoformat() == "2019-11-18T21:17:00+00:00"
+    published, _ = choose_dates([*candidates, DateCandidate("2025-06-28", "url")], ctx)
+    assert published is not None and published[1].isoformat() == "2025-06-28T19:47:00+07:00"

@@ -1,0 +1,30 @@
+"""Preloaded by the extraction pool's fork server: import and exercise the extraction stack
+once (trafilatura, readability, dateparser's English and Vietnamese data, the language model,
+the schema), so every worker forked from it starts warm instead of paying this per process."""
+
+from __future__ import annotations
+
+from crawler.items import RawPage
+
+from .errors import PageRejected
+from .process import process_page
+
+_PARAGRAPH = ("The council approved the budget on Tuesday after a long debate about buses, bridges "
+              "and the schools that need repairs before the winter comes to the northern districts. ")
+_SAMPLE = (
+    '<html lang="en"><head><title>Warm-up | Site</title>'
+    '<meta property="article:published_time" content="2024-03-05T10:00:00+01:00"></head><body>'
+    "<article><h1>Warm-up</h1><p class='date'>Thứ năm, 28/12/2023 - 09:47</p>"
+    f"<p>{_PARAGRAPH * 3}</p><p>{_PARAGRAPH * 2}</p></article></body></html>"
+)
+
+
+def warm_up() -> None:
+    try:
+        process_page(RawPage(url="https://example.com/warm-up-page-1", html=_SAMPLE,
+                             fetched_at="2024-03-06T00:00:00+00:00"))
+    except PageRejected:
+        pass  # warming, not judging
+
+
+warm_up()

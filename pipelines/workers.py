@@ -7,8 +7,10 @@ is none, and the links to follow. The main process only downloads and schedules.
 Backpressure comes from Scrapy itself: callbacks waiting here hold their responses,
 and the engine stops downloading past SCRAPER_SLOT_MAX_ACTIVE_SIZE bytes of them.
 
-Settings read: NEWSCRAWL_WORKERS (default: CPU count; 0 = extract in the event loop),
-NEWSCRAWL_WORKER_MAX_TASKS (recycle a worker after this many pages, bounding memory).
+Settings read: NEWSCRAWL_WORKERS (default: CPU count; 0 = extract in the event loop).
+Workers are not recycled: ProcessPoolExecutor's max_tasks_per_child deadlocks the pool on
+Python 3.11 once a worker retires (measured here: a crawl stalled at 3,992 pages); worker
+memory stays flat without it (bench/crawl_bench.py --memory).
 """
 
 from __future__ import annotations
@@ -88,22 +90,20 @@ def _warm_up() -> None:
 class ExtractionWorkers:
     """A process pool (or, with 0 workers, the calling thread) running `analyze`."""
 
-    def __init__(self, workers: int | None = None, max_tasks: int = 0) -> None:
+    def __init__(self, workers: int | None = None) -> None:
         self.workers = (os.cpu_count() or 1) if workers is None else max(0, workers)
         self.executor: Executor | None = None
         if self.workers:
             context = multiprocessing.get_context("forkserver")
             # The fork server imports these once; workers fork from it already warm.
             context.set_forkserver_preload(["pipelines.forkserver_guard", "pipelines.warm"])
-            self.executor = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=context, initializer=_warm_up,
-                max_tasks_per_child=max_tasks or None)
+            self.executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_warm_up)
 
     @classmethod
     def from_settings(cls, settings: Any) -> ExtractionWorkers:
         value = settings.get("NEWSCRAWL_WORKERS")
         workers = None if value in (None, "") else int(value)
-        return cls(workers, settings.getint("NEWSCRAWL_WORKER_MAX_TASKS", 0))
+        return cls(workers)
 
     async def analyze(self, job: PageJob) -> PageResult:
         if self.executor is None:

@@ -142,8 +142,8 @@ def _not_after_modified(published: list[tuple[DateCandidate, ParsedDate]],
     modified = [p.value for c, p in parsed if c.kind == "modified" and c.source == top[0].source]
     if not modified or top[1].value <= min(modified):
         return published
-    if any(c.source == "url" and p.value.date() == top[1].value.date() for c, p in published):
-        return published  # the article's URL dates it the same day: the modification date is the stale one
+    if any(c.source == "url" and abs((p.value.date() - top[1].value.date()).days) <= 1 for c, p in published):
+        return published  # the URL dates it that day (give or take a time zone): the modified date is stale
     earlier = [cp for cp in published[1:] if cp[1].has_time and cp[1].value <= min(modified)]
     return earlier + [cp for cp in published if cp not in earlier] if earlier else published
 

@@ -167,3 +167,7 @@ def test_worker_without_a_run_is_a_clear_error(redis_url: str, tmp_path: Path) -
     unreachable = subprocess.run([sys.executable, "-m", "crawler.cli", "worker", str(sites), "--redis",
                                   "redis://127.0.0.1:1/0"], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
     assert unreachable.returncode == 2 and "cannot use Redis" in unreachable.stderr
+    for bad in ("redis://127.0.0.1:1/0", "not-a-redis-url"):
+        run = subprocess.run([sys.executable, "-m", "crawler.cli", "run", str(sites), "--redis", bad],
+                             cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
+        assert run.returncode == 2 and "cannot use Redis" in run.stderr and "Traceback" not in run.stderr

@@ -14,7 +14,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Callable, NoReturn
 from urllib.parse import urlsplit
 
 from scrapy.settings import BaseSettings, Settings
@@ -120,15 +120,23 @@ def seconds(value: str) -> float:
     return number
 
 
-def positive(value: str) -> int:
-    """argparse type: a whole number >= 1."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return number
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """argparse type: a whole number >= minimum."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"expected a number >= {minimum}, got {value}")
+        return number
+
+    return parse
+
+
+positive = whole_number(1)
+non_negative = whole_number(0)
 
 
 def parse_setting(value: str) -> tuple[str, str]:

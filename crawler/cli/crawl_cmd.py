@@ -12,20 +12,10 @@ from typing import Any
 from crawler.frontier import parse_since
 from crawler.spiders.news import NewsSpider
 
-from .checks import (check_distinct, check_output, check_url, finish_output, one_line_errors, parse_setting,
-                     seconds)
+from .checks import (check_distinct, check_output, check_url, finish_output, non_negative, one_line_errors,
+                     parse_setting, seconds)
 from .errors import UsageError
 from .scrapy_run import CrawlOutcome, crawl_settings, run_crawl
-
-
-def non_negative(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
-    return number
 
 
 def add_parser(commands: Any) -> None:

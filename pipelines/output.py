@@ -128,7 +128,8 @@ class PartWriterPipeline:
                 continue
             records = read_part(part)
             self.state.apply_part(name, [self._written(r) for r in records], _now())
-            self._append_manifest(part, len(records))
+            if not _listed(part):  # it may have been listed just before the kill
+                self._append_manifest(part, len(records))
             logger.warning("marked the %d records of an unrecorded complete part: %s", len(records), part)
 
     def process_item(self, item: Any) -> Any:
@@ -184,9 +185,6 @@ class PartWriterPipeline:
 
     def _append_manifest(self, part: Path, records: int) -> None:
         manifest = part.parent / "_manifest.jsonl"
-        if manifest.exists() and any(json.loads(line).get("part") == part.name
-                                     for line in manifest.read_text(encoding="utf-8").splitlines() if line.strip()):
-            return  # listed before a kill, marked only now
         data = part.read_bytes()
         entry = {"part": part.name, "records": records, "bytes": len(data),
                  "sha256": hashlib.sha256(data).hexdigest(), "completed_at": _now()}
@@ -198,6 +196,13 @@ class PartWriterPipeline:
     @staticmethod
     def _written(record: dict[str, Any]) -> Written:
         return Written(dedup_key(record["url"]), record["url"], record["content_hash"], None)
+
+
+def _listed(part: Path) -> bool:
+    """Is this part already in its run's manifest?"""
+    manifest = part.parent / "_manifest.jsonl"
+    return manifest.exists() and any(json.loads(line).get("part") == part.name
+                                     for line in manifest.read_text(encoding="utf-8").splitlines() if line.strip())
 
 
 def _locked(run_dir: Path) -> bool:

@@ -161,7 +161,7 @@ def median_row(name: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def print_table(rows: list[dict[str, Any]], cores: int) -> None:
     print(f"\nnewsfarm crawl benchmark, {cores} cores, medians of {len(rows[0]['walls'])} runs")
-    print(f"| approach | articles | articles/s | wall s (runs) | CPU s (tree) | max RSS MiB (1 proc) | peak PSS MiB (tree) |")
+    print("| approach | articles | articles/s | wall s (runs) | CPU s (tree) | max RSS MiB (1 proc) | peak PSS MiB (tree) |")
     print("|---|---|---|---|---|---|---|")
     for row in rows:
         print(f"| {row['name']} | {row['articles']:.0f} | {row['articles_per_s']:.1f} | {row['wall']:.1f} {row['walls']} "

@@ -79,9 +79,9 @@ def analyze(job: PageJob) -> PageResult:
     return result
 
 
-def _warm_up() -> None:
-    # Import the heavy modules once per worker, before the first page arrives.
-    from . import process  # noqa: F401
+def _worker_start() -> None:
+    # The fork server already imported and warmed the extraction stack (pipelines/warm.py);
+    # a worker only needs to die with its parent.
     from .workerguard import watch_parent
 
     watch_parent()
@@ -97,7 +97,7 @@ class ExtractionWorkers:
             context = multiprocessing.get_context("forkserver")
             # The fork server imports these once; workers fork from it already warm.
             context.set_forkserver_preload(["pipelines.forkserver_guard", "pipelines.warm"])
-            self.executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_warm_up)
+            self.executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_worker_start)
 
     @classmethod
     def from_settings(cls, settings: Any) -> ExtractionWorkers:

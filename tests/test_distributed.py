@@ -123,10 +123,10 @@ def test_killed_worker_loses_nothing(redis_url: str, server: MockServer, tmp_pat
     victim = start("worker", str(sites), "--redis", redis_url)
     client = Redis.from_url(redis_url)
     processing = RunKeys("news", run_id).processing
-    victim_id = f"|".encode()
     deadline = time.monotonic() + 90
     # Kill the victim while it holds leases (requests in flight or records not yet durable).
-    while not any(v.startswith(f"{socket.gethostname()}-{victim.pid}".encode() + victim_id)
+    lease_prefix = f"{socket.gethostname()}-{victim.pid}|".encode()  # a lease value starts with its worker id
+    while not any(v.startswith(lease_prefix)
                   for v in client.hvals(processing)):
         assert time.monotonic() < deadline, "the worker never took a request"
         time.sleep(0.01)

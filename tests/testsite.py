@@ -115,7 +115,7 @@ class LocalNewsSite:
                   ("/news/removed/old-poll-about-parking-spaces", "Old poll"), ("/old/story-0", "Top story"),
                   ("/search?q=budget", "Search"), ("#top", "Top")]
         page = listing_html("Example Times", links)
-        return page.replace("</head>", f'<link rel="alternate" type="application/rss+xml" href="/feed.xml"></head>')
+        return page.replace("</head>", '<link rel="alternate" type="application/rss+xml" href="/feed.xml"></head>')
 
     def sitemap_index(self) -> str:
         items = "".join(f"<sitemap><loc>{self.base}{p}</loc></sitemap>" for p in ("/sitemaps/news.xml", "/sitemaps/posts.xml.gz"))

@@ -10,7 +10,7 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.items import ArticleRecord, RawPage
+from crawler.items import ArticleRecord
 from crawler.signals import page_failed
 
 

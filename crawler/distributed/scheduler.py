@@ -26,7 +26,6 @@ from crawler.signals import part_completed, request_done
 
 from .dupefilter import FingerprintDupeFilter
 from .keys import DEFAULT_TTL, RunKeys
-from .queue import LeasedPriorityQueue
 
 
 class LeasedScheduler(Scheduler):  # type: ignore[misc]

@@ -14,8 +14,9 @@ from crawler.profiles import SiteProfile, get_profile
 
 from .normalization.dates import DateContext, ParsedDate, parse_date
 from .normalization.language import detect_language
-from .normalization.text import clean_block, clean_inline, word_count
+from .normalization.text import clean_block, clean_inline
 from .normalization.timezones import guess_timezone
+from .normalization.words import count_words
 from .normalization.urls import canonical_url, host_of, site_of
 
 # Lower is more reliable. A sitemap or feed date beats only the URL path.
@@ -50,7 +51,7 @@ def normalize_article(article: ExtractedArticle) -> ArticleRecord:
         tags=[t for t in (clean_inline(x) for x in article.tags) if t],
         section=clean_inline(article.section),
         image=article.image,
-        word_count=word_count(text),
+        word_count=count_words(text),
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         fetched_at=article.fetched_at,
         http_status=article.http_status,

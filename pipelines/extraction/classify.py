@@ -7,6 +7,7 @@ import re
 from lxml.html import HtmlElement
 
 from ..errors import PageRejected
+from ..normalization.words import count_words
 from .structured import Structured, is_article_type
 
 # Interstitials served with status 200: JS cookie walls, bot checks, consent gates.
@@ -35,7 +36,7 @@ def check_blocked(tree: HtmlElement, html: str) -> None:
 
 def check_article(data: Structured, text: str, link_density: float) -> None:
     """Raise unless the page looks like one article (declared or by its text)."""
-    words = len(text.split())
+    words = count_words(text)
     declared = any(is_article_type(t) for t in data.types) or (data.first("og:type") or "").lower() == "article"
     if not text.strip():
         raise PageRejected("not_article", "no article text found")

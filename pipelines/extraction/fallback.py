@@ -22,6 +22,7 @@ from lxml.html import HtmlElement
 from readability import Document
 from readability.readability import Unparseable
 
+from ..normalization.words import count_words
 from .titles import squash
 
 logging.getLogger("readability").setLevel(logging.CRITICAL)  # it logs every page it cannot parse
@@ -158,4 +159,4 @@ def _char_share(lines: list[str], covered: list[bool]) -> float:
 
 
 def _is_prose(line: str) -> bool:
-    return len(line.split()) >= _MIN_PROSE_WORDS and line.rstrip().endswith(_SENTENCE_END)
+    return count_words(line) >= _MIN_PROSE_WORDS and line.rstrip().endswith(_SENTENCE_END)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
+from ..normalization.words import count_words
 from .titles import squash
 
 _PROSE_CHARS = 150  # a <p> this long that ends a sentence is article prose, not a teaser or caption
@@ -29,7 +30,7 @@ def doubt(text: str, tree: HtmlElement) -> str | None:
         return None  # nothing to compare: the page is rejected later, not rescued here
     if any(len(line) > _TABLE_ROW and line.startswith("|") for line in lines):
         return "layout table"
-    short = sum(1 for line in lines if len(line.split()) <= 3)
+    short = sum(1 for line in lines if count_words(line) <= 3)
     if len(lines) >= _MENU_LINES and short >= _MENU_SHARE * len(lines):
         return "menu-like lines"
     if _standfirst_on_top(lines, tree):
@@ -67,7 +68,7 @@ def _prose_left_out(text: str, tree: HtmlElement) -> tuple[int, int]:
 def _standfirst_on_top(lines: list[str], tree: HtmlElement) -> bool:
     """One of the first lines is a sentence-long h2-h6 placed right under the h1 headline:
     a dek or standfirst, which readability can tell apart from the article's first paragraph."""
-    top = {squash(line) for line in lines[:3] if len(line.split()) >= _DEK_WORDS}
+    top = {squash(line) for line in lines[:3] if count_words(line) >= _DEK_WORDS}
     if not top:
         return False
     for h1 in tree.iter("h1"):

@@ -28,6 +28,3 @@ def clean_block(value: str | None) -> str:
     lines = (_SPACES.sub(" ", line).strip() for line in value.splitlines())
     return "\n".join(line for line in lines if line)
 
-
-def word_count(text: str) -> int:
-    return len(re.findall(r"\w+", text))

@@ -58,6 +58,24 @@ CLI_CASES = [
     (("run", "{tmp}/sites.toml", "--report", "{tmp}/missing/report.json"), "does not exist"),
     (("run", "{tmp}/sites.toml", "-s", "DOWNLOAD_DELY=1"), "did you mean DOWNLOAD_DELAY?"),
     (("run", "{tmp}/sites.toml", "--progress", "-1"), "seconds >= 0"),
+    # A newcomer's typos get a suggestion, and the command they concern is named.
+    (("crawll", SITE), "unknown command 'crawll' (did you mean crawl?"),
+    (("crawl", SITE, "--max-articels", "3"),
+     "newscrawl crawl: error: unknown option '--max-articels' (did you mean --max-articles?)"),
+    (("validate", "{tmp}", "--bogus"), "newscrawl validate: error: unknown option '--bogus'"),
+    (("export", "{tmp}", "{tmp}/x", "--format", "parket"), "did you mean parquet?"),
+    (("url", "example.com/news"), "did you mean 'https://example.com/news'?"),
+    (("crawl", "localhost:8080/"), "did you mean 'https://localhost:8080/'?"),
+    (("url", "file:///srv/page.html"), "for a saved page run `newscrawl extract /srv/page.html`"),
+    (("url", PAGE), "for a saved page run `newscrawl extract"),
+    (("extract", PAGE, "-j", "-1"), "expected a number >= 0, got -1"),
+    # A missing input is a bad argument in every command: exit status 2, one line.
+    (("extract", "{tmp}/missing.html"), "no such file or directory: '{tmp}/missing.html'"),
+    (("validate", "{tmp}/missing.jsonl"), "no such file or directory: '{tmp}/missing.jsonl'"),
+    (("export", "{tmp}/missing", "{tmp}/dest"), "no such directory: '{tmp}/missing'"),
+    (("run", "{tmp}/missing.toml"), "No such file or directory"),
+    (("run", "{tmp}/sites.toml", "--report", "/nonexistent-newscrawl/r.json"),
+     "--report '/nonexistent-newscrawl/r.json': directory '/nonexistent-newscrawl' does not exist"),
 ]
 
 VALID_SITE = "[[site]]\nurl = 'https://a.com/'\n"
@@ -126,7 +144,7 @@ def test_bad_arguments(workdir: Path, capsys: pytest.CaptureFixture[str], args: 
                        message: str) -> None:
     before = sorted(p.name for p in workdir.rglob("*"))
     code, err = run_main(capsys, [a.replace("{tmp}", str(workdir)) for a in args])
-    assert_one_line_error(code, err, message)
+    assert_one_line_error(code, err, message.replace("{tmp}", str(workdir)))
     assert sorted(p.name for p in workdir.rglob("*")) == before  # no output, no directory, nothing
 
 
@@ -179,7 +197,15 @@ def test_a_crawl_cut_short_leaves_no_complete_looking_output(tmp_path: Path) -> 
 
 
 def test_extract_output_is_complete_or_absent(tmp_path: Path) -> None:
-    missing = run_cli("extract", str(tmp_path / "nope.html"), "-o", str(tmp_path / "out.jsonl"))
-    assert missing.returncode == 1 and "Traceback" not in missing.stderr  # documented: a line, not an abort
+    (tmp_path / "bad.html.gz").write_bytes(b"not gzip")
+    result = run_cli("extract", str(tmp_path / "bad.html.gz"), "-o", str(tmp_path / "out.jsonl"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr  # documented: a line, not an abort
     assert '"error": "unreadable' in (tmp_path / "out.jsonl").read_text(encoding="utf-8")
     assert not list(tmp_path.glob(".*.part"))
+
+
+def test_bare_command_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = run_main(capsys, [])
+    assert code == 2
+    for command in ("run", "crawl", "url", "extract", "validate", "export", "worker"):
+        assert f"\n    {command} " in err, err

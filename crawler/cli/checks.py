@@ -33,10 +33,39 @@ def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """argparse prints its whole usage before an error; every other usage error is one line."""
 
     def error(message: str) -> NoReturn:
-        parser.exit(2, f"{parser.prog}: error: {message}\n")
+        parser.exit(2, f"{parser.prog}: error: {with_suggestion(message)}\n")
 
     parser.error = error  # type: ignore[method-assign]
     return parser
+
+
+_INVALID_CHOICE = re.compile(r"invalid choice: '(?P<given>[^']*)' \(choose from (?P<choices>.*)\)$")
+
+
+def with_suggestion(message: str) -> str:
+    """argparse's "invalid choice: 'crawll' (choose from ...)" with a "did you mean crawl?"."""
+    found = _INVALID_CHOICE.search(message)
+    if not found:
+        return message
+    choices = re.findall(r"'([^']*)'", found["choices"])
+    close = difflib.get_close_matches(found["given"], choices, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]}? " if close else ""
+    if message.startswith("argument COMMAND:"):
+        return f"unknown command {found['given']!r} ({hint}commands: {', '.join(choices)})"
+    given, options = found["given"], ", ".join(choices)
+    return f"{message[:found.start()]}invalid choice: {given!r} ({hint}choose from {options})"
+
+
+def unknown_option_message(parser: argparse.ArgumentParser, extras: list[str]) -> str:
+    """One line for arguments a command does not take, naming the closest option it does take."""
+    options = sorted({o for action in parser._actions for o in action.option_strings if o.startswith("--")})
+    flags = [e for e in extras if e.startswith("-")]
+    if not flags:
+        return f"unexpected argument {extras[0]!r} (see {parser.prog} --help)"
+    given = flags[0].split("=", 1)[0]
+    close = difflib.get_close_matches(given, options, n=1, cutoff=0.7)
+    hint = f"did you mean {close[0]}?" if close else f"see {parser.prog} --help"
+    return f"unknown option {given!r} ({hint})"
 
 
 def check_url(url: str) -> str:
@@ -52,6 +81,13 @@ def check_url(url: str) -> str:
         parts.port  # noqa: B018  (raises ValueError for a bad port)
     except ValueError as exc:
         raise UsageError(f"invalid URL {shown!r}: {exc}") from None
+    if parts.scheme == "file" or ("://" not in url and Path(url).exists()):
+        local = parts.path if parts.scheme == "file" else url
+        raise UsageError(f"unsupported URL scheme in {shown!r}: only http and https are fetched; "
+                         f"for a saved page run `newscrawl extract {local}`")
+    if "://" not in url and _bare_host(url):
+        raise UsageError(f"unsupported URL scheme in {shown!r}: it has no http:// or https://; "
+                         f"did you mean {redact('https://' + url)!r}?")
     if parts.scheme not in ("http", "https"):
         raise UsageError(f"unsupported URL scheme in {shown!r}: only http and https are fetched")
     if not parts.hostname:
@@ -59,6 +95,14 @@ def check_url(url: str) -> str:
     if not _valid_host(parts.hostname):
         raise UsageError(f"invalid URL {shown!r}: {parts.hostname!r} is not a valid host name")
     return url
+
+
+def _bare_host(url: str) -> bool:
+    """`example.com/news` or `localhost:8080`: a URL someone typed without its scheme."""
+    netloc = url.split("/", 1)[0].rsplit("@", 1)[-1]
+    host, _, port = netloc.partition(":")
+    looks_like_host = "." in host or host == "localhost" or bool(port)
+    return bool(host) and (not port or port.isdigit()) and looks_like_host and _valid_host(host)
 
 
 def _valid_host(host: str) -> bool:
@@ -74,26 +118,31 @@ def _valid_host(host: str) -> bool:
     return len(ascii_host) <= 253 and all(_LABEL.match(label) for label in ascii_host.split("."))
 
 
-def check_output(path: str | None) -> Path | None:
-    """A writable output file path (its directory must exist), or None for stdout."""
+def check_output(path: str | None, option: str = "output") -> Path | None:
+    """A writable output file path (its directory must exist), or None for stdout.
+
+    Messages name the option and the file it was given (`--report '/x/r.json': ...`)."""
     if path is None or path == "-":
         return None
     if not path.strip():
-        raise UsageError("output path is empty")
+        raise UsageError(f"{option}: the path is empty")
     out = Path(path)
     if out.is_dir():
-        raise UsageError(f"output {path!r} is a directory, not a file")
+        raise UsageError(f"{option} {path!r} is a directory, not a file")
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
-        raise UsageError(f"output directory {str(parent)!r} does not exist")
+        missing = parent
+        while not missing.parent.exists() and missing.parent != missing:
+            missing = missing.parent
+        raise UsageError(f"{option} {path!r}: directory {str(missing)!r} does not exist (create it first)")
     try:  # os.access says yes to root on any mounted file system; creating a file is the real test
         with tempfile.NamedTemporaryFile(dir=parent, prefix=".newscrawl-probe-"):
             pass
     except OSError as exc:
         why = exc.strerror or exc
-        raise UsageError(f"output directory {str(parent)!r} is not writable ({why})") from None
+        raise UsageError(f"{option} {path!r}: directory {str(parent)!r} is not writable ({why})") from None
     if out.exists() and not os.access(out, os.W_OK):
-        raise UsageError(f"output {path!r} is not writable")
+        raise UsageError(f"{option} {path!r} is not writable")
     return out
 
 

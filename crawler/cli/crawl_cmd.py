@@ -46,10 +46,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     if since is not None and since > datetime.now(timezone.utc):
         raise UsageError(f"--since {args.since} is in the future: nothing could be crawled")
-    out = check_output(args.output)
+    out = check_output(args.output, "-o")
     stats_path = Path(args.stats) if args.stats else (out.with_name(out.name + ".stats.json") if out else None)
     if stats_path is not None:
-        check_output(str(stats_path))
+        check_output(str(stats_path), "--stats")
     check_distinct(output=out, stats=stats_path)
     if args.warc and Path(args.warc).exists() and not Path(args.warc).is_dir():
         raise UsageError(f"--warc {args.warc!r} is not a directory")

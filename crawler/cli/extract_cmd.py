@@ -18,7 +18,7 @@ from crawler.warcinput import extract_warc, is_warc
 from pipelines.errors import PageRejected
 from pipelines.workers import ExtractionWorkers, PageJob, PageResult
 
-from .checks import check_output, check_url, one_line_errors, positive
+from .checks import check_output, check_url, non_negative, one_line_errors, positive
 from .errors import UsageError
 from .scrapy_run import partial_path
 
@@ -34,7 +34,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("-o", "--output", help="write JSON lines here instead of stdout")
     parser.add_argument("--max-bytes", type=positive, default=defaults.NEWSCRAWL_MAX_PAGE_BYTES,
                         help="refuse pages larger than this (default %(default)s)")
-    parser.add_argument("-j", "--jobs", type=int, metavar="N",
+    parser.add_argument("-j", "--jobs", type=non_negative, metavar="N",
                         help="extraction processes (default: one per core from 16 inputs on, else 0 = in this process)")
     parser.set_defaults(run=run)
 
@@ -42,7 +42,10 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.url:
         check_url(args.url)
-    out_path = check_output(args.output)
+    out_path = check_output(args.output, "-o")
+    missing = [name for name in args.paths if not Path(name).exists()]
+    if missing:  # a typo in a path is a bad argument, as in every command: exit 2, before any work
+        raise UsageError(f"no such file or directory: {missing[0]!r}")
     files = list(_inputs(args.paths))
     if args.url and len(files) > 1:
         raise UsageError("--url gives one page's URL, but several input files were given")
@@ -97,7 +100,7 @@ def _inputs(paths: list[str]) -> Iterator[Path]:
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(PAGE_SUFFIXES))
             yield from found
         else:
-            yield path  # a missing file becomes an error line, not an abort
+            yield path  # a file that cannot be read becomes an error line, not an abort
 
 
 def read_page(path: Path, url: str | None, max_bytes: int) -> tuple[RawPage, bytes]:

@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     for name, value in config.settings.items():  # Scrapy would fail on them later, with a traceback
         check_setting(name, value, f"{path}: run.settings", known)
     overrides = dict(parse_setting(s) for s in args.set)
-    check_output(args.report)
+    check_output(args.report, "--report")
     for directory in (config.output, config.state):
         _check_writable_dir(directory)
     for directory in (config.output, config.state):

@@ -28,7 +28,7 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    out = check_output(args.output)
+    out = check_output(args.output, "-o")
     overrides = dict(parse_setting(s) for s in args.set)
     good, bad = [], []
     for url in args.urls:

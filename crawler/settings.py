@@ -77,6 +77,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.seen.SeenRedirectMiddleware": 120,
     # process_response runs from high to low numbers: before RetryMiddleware (550).
     "crawler.middlewares.pacing.HostPacingMiddleware": 560,
+    # process_exception runs from high to low numbers: before RetryMiddleware (550).
+    "crawler.middlewares.unreachable.SiteProbeMiddleware": 555,
     "crawler.extensions.warc.WarcArchiveMiddleware": 950,  # next to the downloader: responses as fetched
 }
 ADDONS = {"crawler.middlewares.secrets.RedactLogsAddon": 0, "crawler.addon.SitesFileAddon": 100}

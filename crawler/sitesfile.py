@@ -1,8 +1,8 @@
 """The sites file of `newscrawl run`: TOML, validated up front, errors naming key and line.
 
     [run]
-    output = "out"          # partitioned, crash-safe JSON lines parts
-    state = "state"         # SQLite state (seen articles, watermarks, HTTP validators)
+    output = "out"          # partitioned, crash-safe JSON lines parts (default: NAME-out beside news.toml)
+    state = "state"         # SQLite state: seen articles, watermarks, HTTP validators (default: NAME-state)
     since = "2d"
     settings = { DOWNLOAD_DELAY = 1.0 }
 
@@ -64,6 +64,7 @@ class RunConfig:
     allow_private: bool = False
     workers: int | None = None
     warc: Path | None = None  # WARC archive directory (crawler/extensions/warc.py)
+    defaulted: tuple[str, ...] = ()  # "output" and/or "state" when the file does not name them
     sites: list[SiteConfig] = field(default_factory=list)
 
 
@@ -88,8 +89,12 @@ def load_sites_file(path: Path) -> RunConfig:
         raise SitesFileError(f"{locate.key('run')}: 'run' must be a table: [run]")
     _check_types(run, RUN_KEYS, "run", locate)
     base = path.parent
+    # Defaults named after the file: two sites files in one folder never share state.
+    defaults = {"output": f"{path.stem}-out", "state": f"{path.stem}-state"}
     config = RunConfig(
-        path=path, output=base / run.get("output", "out"), state=base / run.get("state", "state"),
+        path=path, output=base / run.get("output", defaults["output"]),
+        state=base / run.get("state", defaults["state"]),
+        defaulted=tuple(k for k in defaults if k not in run),
         since=run.get("since"), max_articles=run.get("max_articles", 0), max_pages=run.get("max_pages", 0),
         depth=run.get("depth"), user_agent=run.get("user_agent"), settings=run.get("settings", {}),
         allow_private=run.get("allow_private", False), workers=run.get("workers"),

@@ -108,7 +108,16 @@ class PartWriterPipeline:
         if self.timer is not None and self.timer.running:
             self.timer.stop()
         self.finish_part()
+        # A finished run's folder holds its parts and manifest only; a run that wrote nothing
+        # leaves no folder (an empty run=ID/ per cron run would pile up).
+        (self.run_dir / ".lock").unlink(missing_ok=True)
         self.lock.close()
+        if self.part_number == 0:
+            for empty in (self.run_dir, self.run_dir.parent):
+                try:
+                    empty.rmdir()
+                except OSError:  # not empty: another run wrote parts that day
+                    break
         if self.state is not None:
             for site, newest in self.newest.items():
                 self.state.update_watermark(site, newest.astimezone(timezone.utc).isoformat(), _now())

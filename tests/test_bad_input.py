@@ -156,7 +156,7 @@ def test_bad_sites_files(tmp_path: Path, capsys: pytest.CaptureFixture[str], con
     path.write_text(content, encoding="utf-8")
     code, err = run_main(capsys, ["run", str(path)])
     assert_one_line_error(code, err, message)
-    assert not (tmp_path / "out").exists() and not (tmp_path / "state").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["sites.toml"]  # no output or state directory
 
 
 @pytest.mark.usefixtures("tripwire")

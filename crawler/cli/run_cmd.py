@@ -60,6 +60,10 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             why = exc.strerror or exc
             raise UsageError(f"directory {str(directory)!r} cannot be created ({why})") from None
+    if config.defaulted:
+        where = {"output": f"records in {config.output}", "state": f"state in {config.state}"}
+        print(f"newscrawl run: {path.name} has no {' or '.join(config.defaulted)} in [run]: "
+              f"{', '.join(where[k] for k in config.defaulted)}", file=sys.stderr)
     run_id = new_run_id()
     settings = crawl_settings(None, overrides, verbose=args.verbose)
     settings.set("FEEDS", {}, priority="cmdline")  # records go to the crash-safe parts only
@@ -82,7 +86,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"newscrawl run: the run was cut short ({reason})", file=sys.stderr)
     if failed:
         print(f"newscrawl run: sites that failed entirely: {', '.join(failed)}", file=sys.stderr)
-    print(f"newscrawl run: report {report_path}", file=sys.stderr)
+    if any("private_address" in report["sites"][name].get("failed", {}) for name in failed):
+        print(f"newscrawl run: private_address: the site's host is or resolves to a private or loopback "
+              f"address; to crawl it, set allow_private = true in the [run] table of {path}", file=sys.stderr)
+    new = sum(entry.get("new", 0) for entry in report["sites"].values())
+    print(f"newscrawl run: {new} new records under {config.output}; report {report_path}", file=sys.stderr)
     return 1 if failed or reason != "finished" or not report["sites"] else 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,9 +53,30 @@ def crawl_settings(output: Path | None, overrides: dict[str, str], *, verbose: b
     return settings
 
 
+class CoveredByOurReport(logging.Filter):
+    """Without -v, Scrapy's "Gave up retrying <GET ...>" ERROR lines only repeat what the run
+    summary and the FAILED lines say (the failure is counted by reason): a cron log filled
+    with them hides the errors that matter, which still print."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Gave up retrying")
+
+
 def run_crawl(spider_cls: type, settings: Settings, outcome: CrawlOutcome, output: Path | None = None,
               **spider_args: Any) -> str:
     """Run the crawl; move the finished feed into place. Returns Scrapy's finish reason."""
+    retry_log = logging.getLogger("scrapy.downloadermiddlewares.retry")
+    quiet = CoveredByOurReport()
+    if logging.getLevelName(str(settings.get("LOG_LEVEL")).upper()) >= logging.ERROR:
+        retry_log.addFilter(quiet)
+    try:
+        return _run(spider_cls, settings, outcome, output, **spider_args)
+    finally:
+        retry_log.removeFilter(quiet)
+
+
+def _run(spider_cls: type, settings: Settings, outcome: CrawlOutcome, output: Path | None,
+         **spider_args: Any) -> str:
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_cls)
     crawler.signals.connect(outcome.on_scraped, signal=signals.item_scraped)

@@ -29,7 +29,8 @@ def merged(server: Any, keys: RunKeys) -> dict[str, Any]:
     reports = [json.loads(v) for v in server.hgetall(keys.reports).values()]
     total: dict[str, Any] = {"workers": len(reports), "sites": {}}
     for report in reports:
-        for key in ("pages", "articles", "requests", "robots_forbidden", "retry_after_waits"):
+        for key in ("pages", "redirects", "article_pages", "articles", "dropped", "failed", "failed_links",
+                    "skipped", "requests", "robots_forbidden", "retry_after_waits"):
             total[key] = total.get(key, 0) + report.get(key, 0)
         total["elapsed_seconds"] = max(total.get("elapsed_seconds", 0), report.get("elapsed_seconds", 0))
         total["finish_reason"] = report.get("finish_reason") if total.get("finish_reason") in (None, "finished") \

@@ -11,6 +11,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from .summary import site_counters, totals
+
 
 class Progress:
     def __init__(self, crawler: Crawler, interval: float) -> None:
@@ -37,14 +39,18 @@ class Progress:
             self.loop.stop()
 
     def report(self) -> None:
+        print(self.line(), file=sys.stderr, flush=True)
+
+    def line(self) -> str:
+        """The run summary's counters so far, summed over sites, under the same names."""
         stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
-        pages = int(stats.get("response_received_count", 0))
+        total = totals(site_counters(stats))
         now = time.monotonic()
-        rate = (pages - self.last[1]) / max(now - self.last[0], 1e-6)
-        self.last = (now, pages)
-        errors = sum(v for k, v in stats.items() if k.startswith("newscrawl/failed/"))
+        rate = (total["pages"] - self.last[1]) / max(now - self.last[0], 1e-6)
+        self.last = (now, total["pages"])
         engine = self.crawler.engine
         scheduler = getattr(getattr(engine, "_slot", None), "scheduler", None) if engine else None
         queued = len(scheduler) if scheduler is not None and hasattr(scheduler, "__len__") else "?"
-        print(f"newscrawl: articles {stats.get('item_scraped_count', 0)} | pages {pages} ({rate:.1f}/s) | "
-              f"queue {queued} | errors {errors}", file=sys.stderr, flush=True)
+        return (f"newscrawl: articles {total['articles']} | pages {total['pages']} ({rate:.1f}/s) | "
+                f"queue {queued} | dropped {total['dropped']} | failed {total['failed']} | "
+                f"failed_links {total['failed_links']} | skipped {total['skipped']}")

@@ -1,5 +1,18 @@
-"""Per-site run summary: pages, articles, non-articles, drops by reason, errors by kind.
+"""Per-site run summary: pages, articles, drops by reason, failures by kind, skips by reason.
 
+The counters, per site (README, "Counters", says the same to users):
+
+    pages          every response received: robots.txt, sitemaps, feeds, listings, articles,
+                   error pages. Redirect hops are not pages: they are counted in `redirects`.
+    article_pages  pages extracted as articles; article_pages = articles + sum(dropped)
+    articles       records written
+    dropped        article pages that gave no record, by reason (not_article, near_duplicate, ...)
+    failed         articles that could not be fetched (listed in a sitemap or feed, or asked for)
+    failed_links   other URLs that could not be fetched: listings, sitemaps, feeds, robots.txt,
+                   and article-looking links (a dead link is not an article lost)
+    skipped        links not fetched on purpose: calendar traps, --since, limits, already seen
+
+The progress line shows the same counters, summed over sites.
 Settings read: NEWSCRAWL_STATS_FILE (write it as JSON), NEWSCRAWL_SUMMARY (print it on stderr).
 """
 
@@ -50,39 +63,26 @@ class RunSummary:
 
     def response_received(self, response: Response, request: Request) -> None:
         self._inc(response.url, "pages")
-        if request.meta.get("article"):
-            self._inc(response.url, "article_pages")
 
     def item_scraped(self, item: Any) -> None:
-        self._inc(getattr(item, "url", None), "articles")
+        # Counted for the site that was crawled: a canonical URL may name another host.
+        self._inc(getattr(item, "requested_url", None) or getattr(item, "url", None), "articles")
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
-        self._inc(getattr(item, "url", None), f"dropped/{drop_reason(exception)}")
+        url = getattr(item, "requested_url", None) or getattr(item, "url", None)
+        self._inc(url, f"dropped/{drop_reason(exception)}")
 
     def summary(self, reason: str) -> dict[str, Any]:
         stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
-        sites: dict[str, dict[str, Any]] = defaultdict(lambda: {
-            "pages": 0, "article_pages": 0, "articles": 0, "non_articles": 0,
-            "dropped": {}, "failed": {}, "skipped": {}})
-        for key, value in stats.items():
-            if not key.startswith(PREFIX):
-                continue
-            site, _, name = key[len(PREFIX):].partition("/")
-            group, _, detail = name.partition("/")
-            if detail and group in ("dropped", "failed", "skipped", "failed_links", "discovery_invalid"):
-                sites[site].setdefault(group, {})[detail] = value
-            elif not detail:
-                sites[site][name] = value
-        for entry in sites.values():
-            entry["non_articles"] = entry["dropped"].get("not_article", 0)
+        sites = site_counters(stats)
         now = datetime.now(timezone.utc)
         return {
             "started_at": self.started.isoformat(timespec="seconds"),
             "finished_at": now.isoformat(timespec="seconds"),
             "elapsed_seconds": round((now - self.started).total_seconds(), 2),
             "finish_reason": reason,
-            "pages": stats.get("response_received_count", 0),
-            "articles": stats.get("item_scraped_count", 0),
+            **totals(sites),
+            # every download attempt: retries and redirect hops too
             "requests": stats.get("downloader/request_count", 0),
             "robots_forbidden": stats.get("robotstxt/forbidden", 0),
             "retry_after_waits": stats.get("newscrawl/retry_after", 0),
@@ -93,7 +93,7 @@ class RunSummary:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         report = self.summary(reason)
         if self.show:
-            print(format_summary(report), file=sys.stderr)
+            print(format_summary(report, self.crawler.settings.get("NEWSCRAWL_SITES_FILE")), file=sys.stderr)
         settings = self.crawler.settings
         if settings.get("REDIS_URL") and settings.get("NEWSCRAWL_REDIS_CRAWL"):
             from scrapy_redis import connection
@@ -110,6 +110,34 @@ class RunSummary:
             write_json_atomically(Path(self.path), report)
 
 
+GROUPS = ("dropped", "failed", "failed_links", "skipped", "discovery_invalid")
+COUNTS = ("pages", "redirects", "article_pages", "articles")
+
+
+def site_counters(stats: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The per-site counters of the module docstring, from Scrapy's stats."""
+    sites: dict[str, dict[str, Any]] = defaultdict(lambda: {
+        **dict.fromkeys(COUNTS, 0), "dropped": {}, "failed": {}, "failed_links": {}, "skipped": {}})
+    for key, value in stats.items():
+        if not key.startswith(PREFIX):
+            continue
+        site, _, name = key[len(PREFIX):].partition("/")
+        group, _, detail = name.partition("/")
+        if detail and group in GROUPS:
+            sites[site].setdefault(group, {})[detail] = value
+        elif not detail:
+            sites[site][name] = value
+    return dict(sorted(sites.items()))
+
+
+def totals(sites: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """Counters summed over sites: the run's headline and the progress line."""
+    total = {name: sum(int(entry.get(name, 0)) for entry in sites.values()) for name in COUNTS}
+    for group in ("dropped", "failed", "failed_links", "skipped"):
+        total[group] = sum(sum(entry.get(group, {}).values()) for entry in sites.values())
+    return total
+
+
 def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     with tmp.open("w", encoding="utf-8") as handle:
@@ -119,16 +147,32 @@ def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def format_summary(report: dict[str, Any]) -> str:
+HINTS = {
+    "private_address": "refused because the host is or resolves to a private/loopback address: "
+                       "{allow}",
+}
+
+
+def format_summary(report: dict[str, Any], sites_file: str | None = None) -> str:
+    """The summary for people: the same numbers as the JSON, each group labelled with what it holds."""
     lines = [f"newscrawl: {report['articles']} articles from {report['pages']} pages in "
              f"{report['elapsed_seconds']:.1f} s ({report['finish_reason']})"]
+    seen: set[str] = set()
     for site, entry in report["sites"].items():
-        lines.append(f"  {site}: {entry['pages']} pages, {entry['articles']} articles, "
-                     f"{entry['non_articles']} non-articles skipped")
-        for group in ("dropped", "failed", "skipped", "failed_links"):
+        lines.append(f"  {site}: {entry['articles']} articles from {entry['article_pages']} article pages; "
+                     f"{entry['pages']} pages, {entry.get('redirects', 0)} redirects")
+        for group, label in (("dropped", "article pages without a record"),
+                             ("failed", "articles not fetched"),
+                             ("failed_links", "other URLs not fetched"),
+                             ("skipped", "links not followed")):
             if entry.get(group):
                 detail = ", ".join(f"{k} {v}" for k, v in sorted(entry[group].items()))
-                lines.append(f"    {group}: {detail}")
+                lines.append(f"    {group} ({label}): {detail}")
+                seen.update(entry[group])
+    allow = (f"set allow_private = true in the [run] table of {sites_file}" if sites_file
+             else "-s NEWSCRAWL_REFUSE_PRIVATE=false allows them")
+    for reason in sorted(seen & set(HINTS)):
+        lines.append(f"  note: {reason}: {HINTS[reason].format(allow=allow)}")
     return "\n".join(lines)
 
 

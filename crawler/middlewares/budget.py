@@ -8,11 +8,12 @@ from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.settings import BaseSettings
 
 from crawler.items import ArticleRecord
 from pipelines.normalization.urls import site_of
+
+from .refusal import Skipped
 
 
 class SiteLimits:
@@ -54,12 +55,12 @@ class SiteBudgetMiddleware:
         max_articles = self.limits.get(site, "max_articles")
         if max_articles and request.meta.get("article") and self.articles[site] >= max_articles:
             self._count("max_articles", site)
-            raise IgnoreRequest(f"article quota of {max_articles} reached for {site}")
+            raise Skipped("max_articles", f"article quota of {max_articles} reached for {site}")
         max_pages = self.limits.get(site, "max_pages")
         if max_pages:
             if self.pages[site] >= max_pages:
                 self._count("max_pages", site)
-                raise IgnoreRequest(f"page budget of {max_pages} reached for {site}")
+                raise Skipped("max_pages", f"page budget of {max_pages} reached for {site}")
             self.pages[site] += 1
 
     def _count(self, reason: str, site: str) -> None:

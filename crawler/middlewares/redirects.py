@@ -17,6 +17,8 @@ from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
+from pipelines.normalization.urls import site_of
+
 from .refusal import refuse
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -38,7 +40,11 @@ class SafeRedirectMiddleware(RedirectMiddleware):
             raise refuse(self.crawler, request, "redirect_loop",
                          f"redirects go round in a loop ({len(chain)} hops)")
         try:  # a URL asked for by name may bounce back once (a cookie check); the limit ends real loops
-            return super().process_response(request, response)
+            result = super().process_response(request, response)
+            if result is not response and self.crawler.stats is not None:  # a hop, not a page
+                site = site_of(request.meta.get("requested_url", request.url))
+                self.crawler.stats.inc_value(f"newscrawl/site/{site}/redirects")
+            return result
         except IgnoreRequest as exc:
             if "max redirections" not in str(exc):
                 raise

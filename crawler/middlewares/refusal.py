@@ -23,6 +23,16 @@ class Refused(IgnoreRequest):
         self.detail = detail
 
 
+class Skipped(IgnoreRequest):
+    """A request not sent because a limit was reached (the page budget, the article quota):
+    counted under `skipped/REASON` where it is raised, never as a failure."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
 def is_discovery(request: Request) -> bool:
     return "discovery_callback" in request.meta
 

@@ -58,7 +58,7 @@ class SafeRobotsTxtMiddleware(RobotsTxtMiddleware):
         url = urlparse_cached(request)
         robots_url = f"{url.scheme}://{netloc}/robots.txt"
         robots_request = Request(robots_url, priority=self.DOWNLOAD_PRIORITY, callback=NO_CALLBACK,
-                                 meta={"dont_obey_robotstxt": True})
+                                 meta={"dont_obey_robotstxt": True, "site_probe": True})
         try:
             response = await self.crawler.engine.download_async(robots_request)
             if response.status >= 500:

@@ -14,7 +14,10 @@ from crawler.discovery.feeds import parse_feed
 from crawler.discovery.links import url_kind
 from crawler.discovery.sitemaps import COMMON_SITEMAPS, parse_sitemap, sitemaps_in_robots
 from crawler.frontier import PRIORITY_DISCOVERY, Frontier, SiteState
+from crawler.middlewares.unreachable import UNREACHABLE
 from pipelines.normalization.urls import site_of
+
+from .failures import describe_failure
 
 SITEMAP_MAX_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
 
@@ -49,7 +52,13 @@ class DiscoveryMixin:
         """A missing sitemap or feed is normal: counted, not a failed article."""
         request = failure.request
         self.count("discovery_misses", request.url)
-        if request.meta["discovery_callback"] == "parse_robots":
+        reason, detail = describe_failure(failure)
+        if request.meta["discovery_callback"] == "parse_robots" and reason in UNREACHABLE:
+            # No server behind the site's first request: its sitemaps and homepage would fail alike.
+            root = request.meta["site_root"]
+            self.logger.warning("site unreachable, skipped: %s (%s: %s)", root, reason, detail)
+            self.count(f"failed/{reason}", request.url)
+        elif request.meta["discovery_callback"] == "parse_robots":
             yield from self.sitemaps_then_homepage(request.meta["site_root"], request.url, [])
         yield from self.discovery_finished(request.url)
         self.done(request)

@@ -23,6 +23,7 @@ from crawler.discovery.feeds import COMMON_FEEDS
 from crawler.discovery.links import url_kind
 from crawler.frontier import PRIORITY_DISCOVERY, Frontier, parse_since
 from crawler.items import RawPage
+from crawler.middlewares.refusal import Skipped
 from crawler.signals import page_failed, request_done
 from crawler.sitesfile import load_sites_file
 from crawler.state import StateStore
@@ -114,7 +115,7 @@ class NewsSpider(DiscoveryMixin, Spider):
         self.frontier.mark_seen(root)
         # The homepage follows robots.txt: sitemaps first, so articles are queued with their exact dates.
         yield self.discovery_request(urljoin(root, "/robots.txt"), self.parse_robots, dont_obey_robotstxt=True,
-                                     handle_httpstatus_all=True, site_root=root)
+                                     handle_httpstatus_all=True, site_root=root, site_probe=True)
 
     def homepage_request(self, root: str) -> Request:
         state = self.frontier.site_for(root)
@@ -126,7 +127,8 @@ class NewsSpider(DiscoveryMixin, Spider):
     def article_request(self, url: str, follow: bool = True, priority: int = 0, date: str | None = None,
                         source: str | None = None, depth: int = 1, lastmod: str | None = None) -> Request:
         meta: dict[str, Any] = {"requested_url": url, "article": True, "link_depth": depth, "follow": follow,
-                                "source": source or ("link" if follow else "user"), "dont_cache": True}
+                                "source": source or ("link" if follow else "user"), "dont_cache": True,
+                                "site_probe": not follow}  # a URL the user gave: no retry without a server
         hints = {source: date} if date and source else {}
         if lastmod:
             hints["lastmod"] = lastmod
@@ -160,6 +162,8 @@ class NewsSpider(DiscoveryMixin, Spider):
         job = PageJob(raw, body=response.body, follow=follow, homepage=bool(meta.get("homepage")),
                       expect_article=bool(meta.get("article")) or not follow)
         result = await self.workers.analyze(job)
+        if result.is_article:  # each one ends as a record or a drop: article_pages = articles + dropped
+            self.count("article_pages", requested)
         for request in self.follow_links(response.url, result, meta):
             yield request
         if meta.get("homepage"):
@@ -183,7 +187,7 @@ class NewsSpider(DiscoveryMixin, Spider):
             self.fail(requested, reason, detail)
             return
         self.logger.info("dropped (%s): %s (%s)", reason, url, detail)
-        self.count(f"dropped/{reason}", url)
+        self.count(f"dropped/{reason}", requested)
 
     def first_copy(self, url: str, body: bytes) -> bool:
         """False for a page whose canonical URL was already extracted in this run."""
@@ -232,6 +236,9 @@ class NewsSpider(DiscoveryMixin, Spider):
         reason, detail = describe_failure(failure)
         if request is not None and request.meta.get("homepage"):
             yield from self.discovery_finished(request.url)
+        if isinstance(failure.value, Skipped):  # a limit reached: counted as skipped where it was raised
+            self.done(request)
+            return
         if request is not None and request.meta.get("source", "link") == "link" and not request.meta.get("homepage"):
             self.count(f"failed_links/{reason}", url)  # a dead link is not an article lost
         else:

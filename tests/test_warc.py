@@ -130,16 +130,12 @@ def test_unreadable_archive_and_bad_warc_option(tmp_path: Path) -> None:
         gzip.compress(b"WARC/1.1\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\nshort")
     )
     (tmp_path / "not-a-warc.warc").write_text("<html>hello</html>")
-    result = run_cli(
-        "extract", str(broken), str(tmp_path / "not-a-warc.warc"), str(tmp_path / "missing.warc.gz")
-    )
+    result = run_cli("extract", str(broken), str(tmp_path / "not-a-warc.warc"))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     lines = json_lines(result.stdout)
-    assert [line["input"] for line in lines] == [
-        str(broken),
-        str(tmp_path / "not-a-warc.warc"),
-        str(tmp_path / "missing.warc.gz"),
-    ]
+    assert [line["input"] for line in lines] == [str(broken), str(tmp_path / "not-a-warc.warc")]
+    missing = run_cli("extract", str(broken), str(tmp_path / "missing.warc.gz"))  # a bad argument
+    assert missing.returncode == 2 and "no such file or directory" in missing.stderr and not missing.stdout
     assert all(line["error"].startswith("unreadable: ") for line in lines), lines
     a_file = tmp_path / "file"
     a_file.write_text("x")

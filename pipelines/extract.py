@@ -18,7 +18,7 @@ from .extraction.classify import check_article, check_blocked, link_density
 from .extraction.datefinder import find_dates
 from .extraction.document import parse_html
 from .extraction.metadata import clean_authors, read_facts
-from .extraction.structured import read_structured
+from .extraction.structured import read_structured, unescape_twice_escaped
 from .extraction.titles import choose_title
 from .normalization.urls import host_of
 
@@ -43,6 +43,7 @@ def extract_article(raw: RawPage, profile: SiteProfile | None = None, tree: Html
     page_url = raw.url or None
     facts = read_facts(tree, data, page_url, profile.author_xpath if profile else None)
     title = choose_title(tree, data, facts.site_names, profile.title_xpath if profile else None)
+    title = unescape_twice_escaped(title) if title else title
     dates = find_dates(tree, data, facts.canonical or raw.url, profile.date_xpath if profile else None)
     dates += [DateCandidate(value, source) for source, value in raw.hints.items() if source in ("sitemap", "feed")]
     noise = body_mod.page_noise(tree)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ ARTICLE_TYPES = frozenset({
     "scholarlyarticle", "techarticle", "report", "advertisercontentarticle", "satiricalarticle",
 })
 _CONTROL = re.compile(r"[\x00-\x1f]")
+# An entity left in an attribute or JSON string: the CMS escaped the text twice (`Q&amp;A`, `&#8217;`).
+_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-fA-F]{2,5}|amp|quot|apos|lt|gt|nbsp|[a-z]{2,8}acute);")
 # Other JSON-LD objects whose datePublished is this page's (a fact check, the page itself);
 # never an ImageObject or VideoObject: a photo's date is not the article's.
 _PAGE_TYPES = frozenset({"webpage", "claimreview", "review", "creativework", "blog", "itempage", "medicalwebpage"})
@@ -68,7 +71,7 @@ def _meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
         for attr in ("property", "name", "itemprop", "http-equiv"):
             # itemprop may list several properties: `itemprop="datePublished dateCreated"`
             for key in (node.get(attr) or "").lower().split():
-                meta.setdefault(key, []).append(content)
+                meta.setdefault(key, []).append(unescape_twice_escaped(content))
     return meta
 
 
@@ -109,7 +112,13 @@ def _as_list(value: Any) -> list[Any]:
 def _name(value: Any) -> Any:
     if isinstance(value, list):
         value = value[0] if value else None
-    return value.get("name") if isinstance(value, dict) else value
+    value = value.get("name") if isinstance(value, dict) else value
+    return unescape_twice_escaped(value) if isinstance(value, str) else value
+
+
+def unescape_twice_escaped(text: str) -> str:
+    """Undo the second escaping of text that still holds HTML entities once parsed."""
+    return html.unescape(text) if "&" in text and _ENTITY.search(text) else text
 
 
 def text_of(value: Any) -> str | None:

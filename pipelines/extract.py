@@ -21,6 +21,7 @@ from .extraction.metadata import clean_authors, read_facts
 from .extraction.structured import read_structured, unescape_twice_escaped
 from .extraction.titles import choose_title
 from .normalization.urls import host_of
+from .extraction.paragraphs import split_run_on
 
 # `(Dân trí) - `, `(NLĐO) - `, `TTO - `, `VOV.VN - `: an agency tag in front of the lead.
 _LEAD_TAG = re.compile(r"^(?:\([^()]{2,24}\)|[A-ZĐ][A-ZĐ0-9.]{1,11})\s*[-–—]\s+")
@@ -49,6 +50,7 @@ def extract_article(raw: RawPage, profile: SiteProfile | None = None, tree: Html
     noise = body_mod.page_noise(tree)
     density = link_density(tree)
     text = body_mod.extract_body(tree, page_url, profile.prune_xpaths if profile else (), noise)
+    text = split_run_on(text, tree)  # a photo story's captions run together: one per line again
     body = body_mod.clean_body(text, title=title, noise=noise)
     description = _strip_lead_tag(facts.description, profile)
     body.text = _strip_first_line_tag(body.text, facts.description, description)

@@ -14,7 +14,7 @@ from crawler.profiles import SiteProfile, get_profile
 
 from .normalization.dates import DateContext, ParsedDate, parse_date
 from .normalization.language import detect_language
-from .normalization.text import clean_block, clean_inline
+from .normalization.text import clean_block, clean_inline, without_lead
 from .normalization.timezones import guess_timezone
 from .normalization.words import count_words
 from .normalization.urls import canonical_url, host_of, site_of
@@ -25,7 +25,8 @@ SOURCE_RANK = {"jsonld": 0, "meta": 1, "time": 2, "visible": 3, "sitemap": 4, "f
 
 def normalize_article(article: ExtractedArticle) -> ArticleRecord:
     profile = get_profile(article.profile) if article.profile else None
-    text = clean_block(article.text)
+    description = clean_inline(article.description)
+    text = without_lead(clean_block(article.text), description)
     title = clean_inline(article.title) or ""
     language = (profile.language if profile and not text else None) or detect_language(
         f"{title}\n{text}", article.html_lang or (profile.language if profile else None))
@@ -38,7 +39,7 @@ def normalize_article(article: ExtractedArticle) -> ArticleRecord:
         site=site_of(url),
         site_name=clean_inline(article.site_name),
         title=title,
-        description=clean_inline(article.description),
+        description=description,
         text=text,
         authors=[a for a in (clean_inline(x) for x in article.authors) if a],
         source_credit=clean_inline(article.source_credit),

@@ -28,3 +28,25 @@ def clean_block(value: str | None) -> str:
     lines = (_SPACES.sub(" ", line).strip() for line in value.splitlines())
     return "\n".join(line for line in lines if line)
 
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def _words(value: str) -> list[str]:
+    return _WORDS.findall(value.casefold())
+
+
+def without_lead(text: str, description: str | None) -> str:
+    """The body after its lead: `text` never starts with `description`.
+
+    When the body's first paragraph is the description (the same words: case, punctuation
+    and spacing aside), it is the lead and lives in `description` only; pages whose lead sits
+    outside the body (the Vietnamese sapo) come out the same way. A description that is a
+    shortened teaser of the first paragraph is not the lead: the paragraph stays. A body that
+    is nothing but its lead keeps it.
+    """
+    if not description or "\n" not in text:
+        return text
+    first, rest = text.split("\n", 1)
+    return rest if _words(first) == _words(description) else text

@@ -1,0 +1,98 @@
+"""Two promises of the record about `text`, on every site: it never starts with its
+`description` (the lead lives there), and it holds one paragraph per line, a photo story's
+captions included."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from crawler.items import RawPage
+from pipelines.extraction.document import parse_html
+from pipelines.extraction.paragraphs import split_run_on
+from pipelines.process import process_page
+from tests.conftest import FIXTURES, read_fixture
+from tests.pages import LOREM, article_html
+
+TRUTH = [json.loads(line)
+         for line in (FIXTURES / "vn-html" / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
+FETCHED = "2025-11-01T00:00:00+00:00"
+
+
+def words(value: str) -> list[str]:
+    return re.findall(r"\w+", value.casefold())
+
+
+def vn_record(name: str) -> dict[str, object]:
+    row = next(r for r in TRUTH if r["file"] == name)
+    html = read_fixture(f"vn-html/{name}.gz")
+    return process_page(RawPage(url=row["url"], html=html, fetched_at=FETCHED)).to_dict()
+
+
+def seed_record() -> dict[str, object]:
+    html = read_fixture("seed/seed-reconstructed.html")
+    url = "https://phanlanvandien.vn/tin-tuc/hoi-nghi.html"
+    return process_page(RawPage(url=url, html=html, fetched_at=FETCHED)).to_dict()
+
+
+def lead_in_body_page() -> str:
+    """The lead is both the meta description and the first paragraph of the body."""
+    lead = "The council approved the budget on Tuesday, ending a month of debate about buses and bridges."
+    page = article_html("Council approves the budget", body=[lead] + [LOREM] * 3)
+    return page.replace("<head>", f'<head><meta name="description" content="{lead}">')
+
+
+def records() -> list[tuple[str, dict[str, object]]]:
+    found = [("seed", seed_record())]
+    found += [(row["file"], vn_record(row["file"])) for row in TRUTH]
+    raw = RawPage(url="https://news.example/a.html", html=lead_in_body_page(), fetched_at=FETCHED)
+    found.append(("lead in body", process_page(raw).to_dict()))
+    return found
+
+
+@pytest.fixture(scope="module")
+def all_records() -> list[tuple[str, dict[str, object]]]:
+    return records()
+
+
+Records = list[tuple[str, dict[str, object]]]
+
+
+def test_text_never_starts_with_its_description(all_records: Records) -> None:
+    for name, record in all_records:
+        description, text = str(record["description"] or ""), str(record["text"])
+        first = text.split("\n")[0]
+        assert not description or words(first) != words(description), name
+        assert text, name  # the body after its lead is never empty
+
+
+def test_the_lead_stays_in_description(all_records: Records) -> None:
+    by_name = dict(all_records)
+    lead_in_body = by_name["lead in body"]
+    assert str(lead_in_body["description"]).startswith("The council approved the budget on Tuesday")
+    assert str(lead_in_body["text"]).startswith("The city council approved the new budget")
+    assert str(by_name["seed"]["description"]).startswith("Sáng nay (28/12), tại Hà Nội")
+    assert not str(by_name["seed"]["text"]).startswith("Sáng nay (28/12)")
+
+
+def test_a_photo_story_has_one_caption_per_line() -> None:
+    record = vn_record("dantri_7.html")
+    lines = str(record["text"]).split("\n")
+    assert len(lines) >= 8, lines
+    assert max(len(line.split()) for line in lines) <= 60, lines
+    assert lines[0].startswith("Chiều nay (24/12), đội tuyển Việt Nam có buổi tập")
+
+
+def test_only_run_on_lines_are_cut() -> None:
+    paragraph = f"{LOREM} {LOREM}"  # one long paragraph, with a pull quote repeating a sentence of it
+    quote = "Officials said the plan would add bus lines in the northern districts and repair two bridges."
+    tree = parse_html(f"<html><body><article><p>{paragraph}</p><blockquote>{quote}</blockquote>"
+                      f"</article></body></html>")
+    assert split_run_on(paragraph, tree) == paragraph
+    captions = [f"Caption number {i}: {LOREM[:119]}" for i in range(4)]
+    story = "".join(f"<figure><img src='{i}.jpg'><figcaption>{c}</figcaption></figure>"
+                    for i, c in enumerate(captions))
+    tree = parse_html(f"<html><body><article>{story}</article></body></html>")
+    assert split_run_on(" ".join(captions), tree).split("\n") == captions

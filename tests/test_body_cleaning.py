@@ -217,3 +217,19 @@ def test_challenge_page_detected_in_any_case() -> None:
 
 def test_squash_keeps_letters_and_digits_only() -> None:
     assert squash("Hội nghị: 2023 — Ａ_B!") == "hộinghị2023ab"
+
+
+def test_a_menu_read_as_the_start_of_the_text_is_dropped() -> None:
+    regions = ["Moscow", "Saint Petersburg", "Arkhangelsk", "Astrakhan", "Barnaul", "Belgorod", "Bryansk"]
+    nav = "".join(f'<li><a href="/{i}">{name}</a></li>' for i, name in enumerate(regions))
+    tree = page(f"<ul>{nav}</ul><article>{paragraphs(PROSE)}</article>")
+    text = "\n".join(["Your region:", *regions, *PROSE])
+    assert clean_body(text, title=None, noise=page_noise(tree)).text.splitlines() == PROSE
+
+
+def test_a_short_list_of_links_inside_the_article_stays() -> None:
+    sources = ["Council minutes", "Budget 2024", "Transport plan"]
+    nav = "".join(f'<li><a href="/{i}">{name}</a></li>' for i, name in enumerate(sources))
+    tree = page(f"<article>{paragraphs(PROSE)}<ul>{nav}</ul></article>")
+    text = "\n".join([*PROSE[:2], *sources, *PROSE[2:]])
+    assert clean_body(text, title=None, noise=page_noise(tree)).text.splitlines() == [*PROSE[:2], *sources, *PROSE[2:]]

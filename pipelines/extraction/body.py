@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import trafilatura
 from lxml.html import HtmlElement
 
+from ..normalization.words import count_words
 from . import boilerplate, fallback, signals
 from .titles import node_text, squash
 
@@ -43,6 +45,9 @@ _LINK_BOX = re.compile(
     r"relat|recommend|read-?more|more-?(?:stories|news|articles)|also|teaser|card|widget|sidebar|aside|promo|"
     r"popular|trending|suggest|next|prev|outbrain|taboola|tags?\b|topic", re.I)
 _LINK_BOX_DEPTH = 8
+_MENU_RUN = 6  # navigation items in a row at the start or end of the text
+_MENU_WORDS = 3  # a line this short may sit inside a menu run (`|`, `Your region:`)
+_MENU_SHARE = 0.7
 _REPEAT_CHARS = 100  # a paragraph, not a label or a list item
 _REPEAT_RUN = 3  # paragraphs repeated in the same order: a copy of the article, not a refrain
 
@@ -83,12 +88,14 @@ class PageNoise:
 
     keys: frozenset[str] = frozenset()  # image alt/title text, standalone link texts (related boxes)
     links: frozenset[str] = frozenset()  # every link text of four words or more
+    menu: frozenset[str] = frozenset()  # every short link text (navigation items)
 
 
 def page_noise(tree: HtmlElement) -> PageNoise:
     """Image alt/title texts and link texts of the page, as comparison keys."""
     keys: set[str] = set()
     links: set[str] = set()
+    menu: set[str] = set()
     for img in tree.iter("img"):
         for attr in ("alt", "title"):
             value = img.get(attr)
@@ -98,7 +105,9 @@ def page_noise(tree: HtmlElement) -> PageNoise:
         if link.get("href", "").lstrip().startswith("#"):
             continue  # a table of contents: its link texts are the article's own headings
         raw = link.text_content()
-        if len(raw) < 20:  # most links: skip them before normalizing their text
+        if len(raw) < 20:  # most links: a navigation item at most
+            if raw.strip():
+                menu.add(squash(raw))
             continue
         text = " ".join(raw.split())
         if len(text) < 20 or text.count(" ") < 3:
@@ -108,7 +117,7 @@ def page_noise(tree: HtmlElement) -> PageNoise:
         parent = link.getparent()
         if len(text) >= 25 and parent is not None and squash(node_text(parent)) == key and _in_link_box(link):
             keys.add(key)
-    return PageNoise(frozenset(keys), frozenset(links))
+    return PageNoise(frozenset(keys), frozenset(links), frozenset(menu))
 
 
 def _in_link_box(link: HtmlElement) -> bool:
@@ -123,7 +132,8 @@ def _in_link_box(link: HtmlElement) -> bool:
 
 
 def clean_body(text: str, *, title: str | None, noise: PageNoise) -> Body:
-    lines = _without_repeats([line.strip() for line in text.splitlines() if line.strip()])
+    lines = _without_menu_edges(_without_repeats([line.strip() for line in text.splitlines() if line.strip()]),
+                                noise.menu)
     title_key = squash(title)
     # The headline repeated on top, or the page's address printed by a share widget above it.
     while lines and (title_key and squash(lines[0]) == title_key or _URL_LINE.match(lines[0])):
@@ -154,6 +164,25 @@ def clean_body(text: str, *, title: str | None, noise: PageNoise) -> Body:
         kept.pop()
     body.text = "\n".join(kept) if kept else "\n".join(lines)  # never clean a page down to nothing
     return body
+
+
+def _without_menu_edges(lines: list[str], menu: frozenset[str]) -> list[str]:
+    """A navigation menu read as the start or the end of the text: a run of short lines that
+    are the page's link texts (`Your region: / Moscow / Saint Petersburg / ...`)."""
+    def run_length(seq: Iterable[str]) -> int:
+        items = length = 0
+        for line in seq:
+            if squash(line) in menu:
+                items += 1
+            elif count_words(line) > _MENU_WORDS:
+                break
+            length += 1
+        return length if items >= _MENU_RUN and items >= _MENU_SHARE * length else 0
+
+    head = run_length(lines)
+    rest = lines[head:]
+    tail = run_length(reversed(rest))
+    return rest[: len(rest) - tail] if tail < len(rest) else lines
 
 
 def _without_repeats(lines: list[str]) -> list[str]:

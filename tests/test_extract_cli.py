@@ -124,3 +124,10 @@ def test_output_file(tmp_path: Path) -> None:
     assert result.returncode == 0 and result.stdout == ""
     [record] = json_lines(out.read_text(encoding="utf-8"))
     assert record["title"] == VI_TITLE
+    # Not a quiet success: what was written, and where, on stderr.
+    assert result.stderr.strip() == f"newscrawl extract: 1 record from 1 input -> {out}"
+    (tmp_path / "empty.html").write_bytes(b"")
+    mixed = run_cli("extract", str(page), str(tmp_path / "empty.html"), "-o", str(out))
+    assert mixed.returncode == 1
+    summary = f"newscrawl extract: 1 record, 1 error line (no article) from 2 inputs -> {out}"
+    assert mixed.stderr.strip() == summary

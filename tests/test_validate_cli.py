@@ -79,3 +79,21 @@ def test_unreadable_inputs_exit_2(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     assert run_cli("validate", str(empty)).returncode == 2
+
+
+def test_a_run_output_directory_validates(tmp_path: Path) -> None:
+    """The check docs/operations.md recommends after a run: its `_manifest.jsonl` is no record."""
+    from tests.hostileserver import HostileServer
+    from tests.hostilesite import HealthySite
+
+    with HostileServer() as server:
+        site = HealthySite(server)
+        sites = tmp_path / "news.toml"
+        sites.write_text(f'[run]\noutput = "out"\nstate = "state"\nallow_private = true\n'
+                         f"settings = {{ DOWNLOAD_DELAY = 0, NEWSCRAWL_WORKERS = 0 }}\n"
+                         f'[[site]]\nurl = "{site.base}/"\n', encoding="utf-8")
+        assert run_cli("run", str(sites)).returncode == 0
+    assert list((tmp_path / "out").glob("date=*/run=*/_manifest.jsonl"))
+    result = run_cli("validate", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "newscrawl validate: 1 files, 3 records: 3 valid, 0 invalid"

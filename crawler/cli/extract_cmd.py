@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     # A pool costs a second to start: worth it from a handful of pages on.
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1) if len(files) >= 16 else 0
     workers = ExtractionWorkers(jobs)
-    failed = 0
+    failed = written = 0
     # Written under a temporary name and renamed at the end, like the crawl's output: an
     # interrupted run must not leave a file that looks complete.
     out: IO[str] = partial_path(out_path).open("w", encoding="utf-8") if out_path else sys.stdout
@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         warcs = (line for path in files if is_warc(path) for line in extract_warc(path, args.max_bytes, workers))
         for line in chain(warcs, (output_line(job, result) for job, result in pages)):
             failed += "error" in line
+            written += "error" not in line
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
             out.flush()
     finally:
@@ -70,8 +71,11 @@ def run(args: argparse.Namespace) -> int:
             out.close()
     if out_path:
         partial_path(out_path).replace(out_path)
-    if failed:
-        print(f"newscrawl extract: {failed} of {len(files)} inputs gave no article", file=sys.stderr)
+    # Said on stderr whatever happened, as the other commands do: a quiet success looks like nothing.
+    errors = f", {failed} error line{'s' * (failed != 1)} (no article)" if failed else ""
+    inputs = f"{len(files)} input{'s' * (len(files) != 1)}"
+    print(f"newscrawl extract: {written} record{'s' * (written != 1)}{errors} from {inputs} -> "
+          f"{out_path if out_path else 'stdout'}", file=sys.stderr)
     return 1 if failed else 0
 
 

@@ -63,7 +63,9 @@ def input_files(paths: list[str]) -> list[Path]:
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(SUFFIXES))
+            # `_manifest.jsonl` (a run's list of its parts) and hidden temporary files hold no records.
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(SUFFIXES)
+                           and not p.name.startswith(("_", ".")))
             if not found:
                 raise UsageError(f"no .jsonl or .jsonl.gz files under {name!r}")
             files += found

@@ -14,7 +14,7 @@ from crawler.profiles import SiteProfile, get_profile
 
 from .normalization.dates import DateContext, ParsedDate, parse_date
 from .normalization.language import detect_language
-from .normalization.text import clean_block, clean_inline, without_lead
+from .normalization.text import clean_block, clean_inline
 from .normalization.timezones import guess_timezone
 from .normalization.words import count_words
 from .normalization.urls import canonical_url, host_of, site_of
@@ -26,7 +26,7 @@ SOURCE_RANK = {"jsonld": 0, "meta": 1, "time": 2, "visible": 3, "sitemap": 4, "f
 def normalize_article(article: ExtractedArticle) -> ArticleRecord:
     profile = get_profile(article.profile) if article.profile else None
     description = clean_inline(article.description)
-    text = without_lead(clean_block(article.text), description)
+    text = clean_block(article.text)
     title = clean_inline(article.title) or ""
     language = (profile.language if profile and not text else None) or detect_language(
         f"{title}\n{text}", article.html_lang or (profile.language if profile else None))

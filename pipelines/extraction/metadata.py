@@ -25,6 +25,7 @@ class PageFacts:
     site_names: list[str] = field(default_factory=list)
     publisher_names: list[str] = field(default_factory=list)  # site names plus the domain's own label
     description: str | None = None
+    visible_lead: str | None = None  # the lead as the page shows it near the headline
     authors: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     section: str | None = None
@@ -42,7 +43,8 @@ def read_facts(tree: HtmlElement, data: Structured, page_url: str | None, author
     if not facts.site_names:
         facts.site_names = _site_name_in_title(tree, _domain_labels(page_url))
     facts.publisher_names = facts.site_names + _domain_labels(page_url)
-    facts.description = _lead(tree) or text_of(data.article.get("description")) or data.first(
+    facts.visible_lead = _lead(tree)
+    facts.description = facts.visible_lead or text_of(data.article.get("description")) or data.first(
         "og:description", "description", "twitter:description", "dc.description")
     facts.authors = read_authors(tree, data, author_xpath, facts.publisher_names)
     facts.tags = _dedupe(strings_of(data.article.get("keywords")) + [

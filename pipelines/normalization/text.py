@@ -37,16 +37,16 @@ def _words(value: str) -> list[str]:
     return _WORDS.findall(value.casefold())
 
 
-def without_lead(text: str, description: str | None) -> str:
-    """The body after its lead: `text` never starts with `description`.
+def with_lead(text: str, lead: str | None) -> str:
+    """The body as a reader sees it: it starts with the page's visible lead (standfirst, sapo).
 
-    When the body's first paragraph is the description (the same words: case, punctuation
-    and spacing aside), it is the lead and lives in `description` only; pages whose lead sits
-    outside the body (the Vietnamese sapo) come out the same way. A description that is a
-    shortened teaser of the first paragraph is not the lead: the paragraph stays. A body that
-    is nothing but its lead keeps it.
+    Extractors keep the lead when it sits inside the article's container and lose it when it
+    sits above, beside the headline; on every site the record's `text` holds it, as the first
+    paragraph, and `description` holds it too. A lead already in the text is not added again.
     """
-    if not description or "\n" not in text:
+    if not lead:
         return text
-    first, rest = text.split("\n", 1)
-    return rest if _words(first) == _words(description) else text
+    lead_words = _words(lead)
+    if not lead_words or " ".join(lead_words) in " ".join(_words(text)):
+        return text
+    return f"{lead}\n{text}" if text else lead

@@ -13,9 +13,10 @@ import email.utils
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+from .datetext import best_date
 from .timezones import fixed, localize, zone
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f]")
@@ -29,36 +30,39 @@ _RFC822 = re.compile(r"^(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\
 _OFFSET = re.compile(
     r"\(?\s*(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\s*\)?"
     r"|(?<=:\d\d)\s*([+-])(\d{2}):?(\d{2})\b",
-    re.I,
+    re.IGNORECASE,
 )
 # `IST` is India's UTC+05:30 on the web far more often than Israel's or Ireland's (dateparser reads +02:00).
 _IST = re.compile(r"\bIST\b")
 # A date line that goes on with the update: `November 19, 2019 / 12:21 AM / Updated 14 hours ago`.
 _UPDATE_TAIL = re.compile(r"(?<=\S)\s*[|/·•,-]?\s*\b(?:last\s+)?(?:updated|modified|aktualisiert|mis à jour|"
-                          r"actualizado|atualizado|aggiornato)\b.*$", re.I)
-_HAS_TIME = re.compile(r"\d{1,2}\s*(?::|h|giờ)\s*\d{2}|\b(?:giờ|phút|hour|minute|min)s?\b", re.I)
+                          r"actualizado|atualizado|aggiornato)\b.*$", re.IGNORECASE)
+_HAS_TIME = re.compile(r"\d{1,2}\s*(?::|h|giờ)\s*\d{2}|\b(?:giờ|phút|hour|minute|min)s?\b", re.IGNORECASE)
 
 # Vietnamese forms dateparser cannot read (measured in the research probe).
 _VI_PREFIX = re.compile(
-    r"^\s*(?:cập nhật|đăng|xuất bản|ngày đăng|ngày cập nhật|thời gian)(?:\s+lúc)?\s*:?\s*", re.I
+    r"^\s*(?:cập nhật|đăng|xuất bản|ngày đăng|ngày cập nhật|thời gian)(?:\s+lúc)?\s*:?\s*", re.IGNORECASE
 )
 _VI_WEEKDAY = re.compile(
-    r"\b(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|bẩy)|chủ\s+nhật|t[2-7]|cn)\b\s*[,\-–]?\s*", re.I
+    r"\b(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|bẩy)|chủ\s+nhật|t[2-7]|cn)\b\s*[,\-–]?\s*", re.IGNORECASE
 )
-_VI_HOUR_H = re.compile(r"\b(\d{1,2})\s*h\s*(\d{2})\b", re.I)
-_VI_HOUR_WORDS = re.compile(r"\b(\d{1,2})\s*giờ\s*(\d{1,2})\s*(?:phút)?", re.I)
-_VI_NGAY = re.compile(r"\bngày\s+(?=\d)", re.I)
-_VI_LUC = re.compile(r"\blúc\b", re.I)
+_VI_HOUR_H = re.compile(r"\b(\d{1,2})\s*h\s*(\d{2})\b", re.IGNORECASE)
+_VI_HOUR_WORDS = re.compile(r"\b(\d{1,2})\s*giờ\s*(\d{1,2})\s*(?:phút)?", re.IGNORECASE)
+_VI_NGAY = re.compile(r"\bngày\s+(?=\d)", re.IGNORECASE)
+_VI_LUC = re.compile(r"\blúc\b", re.IGNORECASE)
 _EN_PREFIX = re.compile(
     r"^\s*(?:(?:first\s+|last\s+)?(?:published|posted|updated|modified|created|date|dated)"
     r"(?:\s+(?:on|at))?|veröffentlicht(?:\s+am)?|aktualisiert(?:\s+am)?|publié\s+le|mis\s+à\s+jour\s+le"
     r"|publicado(?:\s+el)?|actualizado(?:\s+el)?|pubblicato(?:\s+il)?)\s*:?\s*",
-    re.I,
+    re.IGNORECASE,
 )
 _SEPARATORS = re.compile(r"\s*[|•·]\s*|\s+[-–—]\s+|,\s*|\s+/\s+")
-_JUST_NOW = re.compile(r"^(?:vừa xong|vừa đăng|just now|gerade eben|à l'instant)$", re.I)
+# What dateparser is still asked to read: relative dates and dates without a year.
+_DIGIT_OR_RELATIVE = re.compile(r"\d|hôm qua|hôm nay|vừa|yesterday|today|just now|gestern|heute|hier|ayer|hoy|ontem|hoje|ieri|oggi",
+                                re.IGNORECASE)
+_JUST_NOW = re.compile(r"^(?:vừa xong|vừa đăng|just now|gerade eben|à l'instant)$", re.IGNORECASE)
 
-_EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+_EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,7 @@ def _plausible(value: datetime, base: datetime) -> bool:
 
 
 def _parse(text: str, ctx: DateContext) -> ParsedDate | None:
-    local_tz = zone(ctx.tz) if ctx.tz else timezone.utc
+    local_tz = zone(ctx.tz) if ctx.tz else UTC
     if _EPOCH.match(text):
         seconds = int(text[:10])
         return ParsedDate(fixed(datetime.fromtimestamp(seconds, local_tz)), True, True)
@@ -130,6 +134,17 @@ def _parse(text: str, ctx: DateContext) -> ParsedDate | None:
     if _RFC822.match(text):
         value = email.utils.parsedate_to_datetime(text)
         return _attach(value, local_tz, True)
+    span = best_date(text, ctx.languages[0] if ctx.languages else None, ctx.date_order, ctx.base.year)
+    if span is not None and span.unknown_zone:
+        named = _parse_free_text(text, ctx, local_tz)  # dateparser knows more zone names
+        if named is not None and named.value.replace(tzinfo=None) == span.naive():
+            return named
+    if span is not None:
+        if span.offset is not None:
+            return ParsedDate(span.naive().replace(tzinfo=span.offset), False, span.has_time)
+        return _attach(span.naive(), local_tz, span.has_time)
+    if not _DIGIT_OR_RELATIVE.search(text):
+        return None
     return _parse_free_text(text, ctx, local_tz)
 
 
@@ -144,7 +159,7 @@ def _from_iso(match: re.Match[str], local_tz: Any) -> ParsedDate:
 
 def _offset_tz(offset: str) -> timezone:
     if offset.upper() == "Z":
-        return timezone.utc
+        return UTC
     sign = -1 if offset[0] == "-" else 1
     digits = offset[1:].replace(":", "")
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 # Country-code TLDs whose country keeps one civil time (DST rules included by zoneinfo).
@@ -44,7 +44,7 @@ def zone(name: str) -> tzinfo:
         hours, _, minutes = name[1:].partition(":")
         return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes or 0)))
     if name.upper() in ("UTC", "Z"):
-        return timezone.utc
+        return UTC
     return ZoneInfo(name)
 
 

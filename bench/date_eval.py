@@ -86,7 +86,7 @@ def date_of(path: Path, url: str | None, language: str | None) -> dict[str, Any]
 
 
 def load_jsonl(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
 
 
 def evaluate(data_dir: Path, languages: dict[str, str], with_url: bool,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import cache
 
-from .datewords import date_words, fold, language_fact
+from .datewords import LETTERS, date_words, fold, language_fact
 from .timezones import zone
 
 
@@ -55,7 +55,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     two_digit = r"(?P<y2>\d\d)(?![\d:.,]|\s?(?:h|giờ|gio)\b)"
     d_m_y = (rf"(?<![\d.])(?:(?:{w['day_prefix']})\s*)?{_DAY}{ord_}\s*(?:{w['day_suffix']})?[\s,\-/]*(?:{conn}\s*)?"
              rf"{mon}[\s,\-/]*(?:{conn}\s*)?(?:(?:{w['year_prefix']})\s*)?(?:{_YEAR}|'?{two_digit})")
-    m_d_y = rf"{mon}[\s,]*{_DAY}(?:st|nd|rd|th)?(?!\d)[\s,]*(?:{conn}\s*)?(?:{_YEAR}|'(?P<y2>\d\d)(?!\d))"
+    # `Nov 20, 2019`, and the asctime order `Nov 20 15:23:00 2019` with the time before the year
+    inline_time = r"(?:(?P<ih>[01]?\d|2[0-3]):(?P<im>[0-5]\d)(?::(?P<is>[0-5]\d))?\s+)?"
+    m_d_y = (rf"{mon}[\s,]*{_DAY}(?:st|nd|rd|th)?(?!\d)[\s,]*{inline_time}(?:{conn}\s*)?"
+             rf"(?:{_YEAR}|'(?P<y2>\d\d)(?!\d))")
     y_m_d = rf"(?<![\d.]){_YEAR}\.?\s*(?:{w['year_suffix']})?[\s,]*{mon}[\s,]*{_DAY}(?!\d)\.?\s*(?:{w['day_suffix']})?"
     marks = (rf"(?<!\d)(?:(?P<era>{w['era']})\s*(?P<ey>\d{{1,3}}|元)|{_YEAR})\s*(?:{w['year_suffix']})\s*"
              rf"(?P<m>1[0-2]|0?[1-9])\s*(?:{w['month_suffix']})\s*{_DAY}(?!\d)\s*(?:{w['day_suffix']})?")
@@ -69,19 +72,21 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?:\s*(?P<ap2>{am}|{pm})(?![^\W\d_]))?")
     dotted = (rf"(?:(?:{w['time_prefix']})\s*)(?P<H3>[01]?\d|2[0-3])[.](?P<M3>[0-5]\d)(?!\d)"
               rf"|(?P<H2>[01]?\d|2[0-3])[.](?P<M2>[0-5]\d)(?=\s*(?:{w['time_suffix']}))")
-    zone_ = (rf"\s*(?:\(?\s*(?P<gmt>GMT|UTC)\s*(?:(?P<zs>[+\-−])\s*(?P<zh>\d{{1,2}})(?::?(?P<zm>\d\d))?)?\s*\)?"
+    zone_ = (rf"\s*(?:\(?\s*(?P<gmt>gmt|utc)\s*(?:(?P<zs>[+\-−])\s*(?P<zh>\d{{1,2}})(?::?(?P<zm>\d\d))?)?\s*\)?"
              rf"|(?P<zs2>[+\-])(?P<zh2>[01]\d):?(?P<zm2>[0-5]\d)(?!\d)"
              rf"|\(?(?-i:(?P<zn>{w['zone']}))\)?(?![^\W\d_]))")
     gap = rf"(?:\s*[,|\-–—•·/@(]\s*|\s+|T)?(?:(?:{w['time_prefix']})\s+)?"
     labels = rf"(?P<upd>{w['updated']})|(?P<pub>{w['published']})|(?P<other>{w['not_publication']})"
-    flags = re.IGNORECASE
+    flags = 0  # the text is lowercased first: case-insensitive matching of big word lists is slow
     return {
         "marks": re.compile(marks, flags), "y_m_d_num": re.compile(y_m_d_num, flags),
         "d_m_y_num": re.compile(d_m_y_num, flags), "d_m_y": re.compile(d_m_y, flags),
         "m_d_y": re.compile(m_d_y, flags), "y_m_d": re.compile(y_m_d, flags),
         "time_after": re.compile(gap + rf"(?:{time}|{dotted})", flags),
-        "time_before": re.compile(rf"(?:{time})(?:{zone_})?(?:[\s,|\-–—•·/]+)(?:(?:{w['day_prefix']})\s*)?$", flags),
-        "zone": re.compile(zone_, flags),
+        # On the text as written (zone names are matched case-sensitively: `ET`, not `et`).
+        "time_before": re.compile(rf"(?:{time})(?:{zone_})?(?:[\s,|\-–—•·/]+)(?:(?:{w['day_prefix']})\s*)?$",
+                                  re.IGNORECASE),
+        "zone": re.compile(zone_, re.IGNORECASE),
         "label": re.compile(rf"(?<![^\W\d_])(?:{labels})(?![^\W\d_])", flags),
     }
 
@@ -96,22 +101,47 @@ def find_dates(text: str, language: str | None = None, date_order: str | None = 
     folded = fold(text)
     if not _HAS_DIGIT.search(folded):
         return []
+    low = folded.lower()
+    if len(low) != len(folded):  # a letter whose lower case is longer: keep offsets aligned
+        folded = low
     pats = _patterns()
-    found: list[tuple[int, int, int, int, int]] = []  # start, end, y, m, d
-    for name in ("marks", "y_m_d_num", "d_m_y_num", "d_m_y", "m_d_y", "y_m_d"):
-        for match in pats[name].finditer(folded):
+    found: list[tuple[int, int, int, int, int, tuple[int, int, int] | None]] = []  # start, end, y, m, d, time
+    scans = [(name, 0, len(low)) for name in ("marks", "y_m_d_num", "d_m_y_num")]
+    # Month-word forms only around a word that may be a month: scanning a whole line with
+    # every language's month names costs ten times more.
+    scans += [(name, start, end) for start, end in _month_windows(low) for name in ("d_m_y", "m_d_y", "y_m_d")]
+    for name, window_start, window_end in scans:
+        for match in pats[name].finditer(low, window_start, window_end):
             ymd = _ymd(name, match, language, date_order, base_year)
             if ymd and not any(s < match.end() and match.start() < e for s, e, *_ in found):
-                found.append((match.start(), match.end(), *ymd))
+                inline = match.groupdict().get("ih")
+                clock = (int(inline), int(match["im"]), int(match["is"] or 0)) if inline else None
+                found.append((match.start(), match.end(), *ymd, clock))
     found.sort()
     spans = []
     previous_end = 0
-    for start, end, year, month, day in found:
-        span = _with_time(folded, start, end, year, month, day)
+    for start, end, year, month, day, clock in found:
+        if clock is not None:
+            span: DateSpan | None = DateSpan(start, end, year, month, day, *clock)
+        else:
+            span = _with_time(folded, low, start, end, year, month, day)
         if span is not None:
-            spans.append(_labelled(span, folded[previous_end:start]))
+            spans.append(_labelled(span, low[previous_end:start]))
         previous_end = end
     return spans
+
+
+def _month_windows(low: str, reach: int = 32) -> list[tuple[int, int]]:
+    words = date_words().month_words
+    windows: list[tuple[int, int]] = []
+    for match in LETTERS.finditer(low):
+        if match.group() in words:
+            start, end = max(0, match.start() - reach), min(len(low), match.end() + reach)
+            if windows and start <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], end)
+            else:
+                windows.append((start, end))
+    return windows
 
 
 def best_date(text: str, language: str | None = None, date_order: str | None = None,
@@ -162,9 +192,9 @@ def _year(text: str, language: str | None, base_year: int | None) -> int:
     return year - 543 if year > 2400 else year
 
 
-def _with_time(folded: str, start: int, end: int, year: int, month: int, day: int) -> DateSpan | None:
+def _with_time(folded: str, low: str, start: int, end: int, year: int, month: int, day: int) -> DateSpan | None:
     pats = _patterns()
-    time = pats["time_after"].match(folded, end)
+    time = pats["time_after"].match(low, end)
     if time is None:
         before = pats["time_before"].search(folded, max(0, start - 40), start)
         time = before if before is not None and before.end() == start else None
@@ -173,7 +203,7 @@ def _with_time(folded: str, start: int, end: int, year: int, month: int, day: in
     g = time.groupdict()
     hour = int(g.get("H") or g.get("H2") or g.get("H3") or 0)
     minute = int(g.get("M") or g.get("M2") or g.get("M3") or 0)
-    marker = (g.get("ap1") or g.get("ap2") or "").lower()
+    marker = g.get("ap1") or g.get("ap2") or ""
     if marker:
         clock = _twelve_hour(hour, marker)
         if clock is None:
@@ -187,16 +217,20 @@ def _with_time(folded: str, start: int, end: int, year: int, month: int, day: in
         offset = _offset(zone_match.groupdict(), wall) if zone_match else None
         end = zone_match.end() if zone_match and offset is not None else time.end()
         unknown = offset is None and _ABBREVIATION.match(folded, end) is not None
-    else:
+    else:  # `09:47 28/12/2023 GMT+7`: the zone after the time or after the date
         start, offset = time.start(), _offset(g, wall)
+        zone_match = pats["zone"].match(folded, end) if offset is None else None
+        if zone_match is not None:
+            offset = _offset(zone_match.groupdict(), wall)
+            end = zone_match.end() if offset is not None else end
     return DateSpan(start, end, year, month, day, hour, minute, second, offset, None, unknown)
 
 
 def _twelve_hour(hour: int, marker: str) -> int | None:
     w = date_words().patterns
-    if re.fullmatch(w["pm"], marker, re.IGNORECASE):
+    if re.fullmatch(w["pm"], marker.lower()):
         return hour + 12 if hour < 12 else hour
-    if re.fullmatch(w["am"], marker, re.IGNORECASE):
+    if re.fullmatch(w["am"], marker.lower()):
         return 0 if hour == 12 else hour
     return None
 
@@ -216,6 +250,13 @@ def _offset(g: dict[str, str | None], wall: datetime) -> tzinfo | None:
     if delta > timedelta(hours=14):
         return None
     return timezone(-delta if sign in ("-", "−") else delta)
+
+
+def starts_with_label(text: str) -> bool:
+    """The text opens with a word that says which date follows (`Posted on`, `Aktualisiert`)."""
+    head = fold(text[:40]).lower()
+    match = _patterns()["label"].search(head)
+    return match is not None and match.start() <= 2 and not match.group("other")
 
 
 def _labelled(span: DateSpan, before: str) -> DateSpan:

@@ -22,17 +22,34 @@ from ..languages import SHARED, entry, languages
 # Gurmukhi, Gujarati, Tamil, Telugu, Kannada, Malayalam, Thai, Lao, Tibetan, Myanmar, Khmer, fullwidth).
 _DIGIT_ZEROS = (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66, 0x0E50,
                 0x0ED0, 0x0F20, 0x1040, 0x17E0, 0xFF10)
-_DIGITS = {zero + i: str(i) for zero in _DIGIT_ZEROS for i in range(10)}
-# Marks that are optional in writing: Latin/Greek/Cyrillic accents, Arabic harakat and hamza
-# carriers' marks, the Devanagari nukta. Thai and Indic vowel signs are letters, not accents.
-_OPTIONAL_MARK = re.compile("[\u0300-\u036f\u064b-\u065f\u0670\u093c]")
+# Marks that are optional in writing: Latin/Greek/Cyrillic accents, Arabic harakat and hamza marks,
+# the Devanagari nukta. Thai and Indic vowel signs are letters, not accents, and stay.
+_OPTIONAL_MARKS = [*range(0x0300, 0x0370), *range(0x064B, 0x0660), 0x0670, 0x093C]
+# Letters that carry such a mark, precomposed (Latin, Greek, Cyrillic, Arabic, Devanagari).
+_PRECOMPOSED = [*range(0x00C0, 0x0250), *range(0x0370, 0x0500), *range(0x0620, 0x0630), *range(0x0958, 0x0960),
+                *range(0x1E00, 0x1F00), *range(0x1F00, 0x2000)]
+
+
+def _fold_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {zero + i: str(i) for zero in _DIGIT_ZEROS for i in range(10)}
+    table.update(dict.fromkeys(_OPTIONAL_MARKS))
+    for code in _PRECOMPOSED:
+        base = "".join(c for c in unicodedata.normalize("NFD", chr(code)) if ord(c) not in _OPTIONAL_MARKS)
+        if base and base != chr(code):
+            table[code] = base
+    return table
+
+
+_FOLD = _fold_table()
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
+LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def fold(text: str) -> str:
-    """Local digits -> ASCII, optional marks dropped, whitespace collapsed (case kept)."""
-    text = unicodedata.normalize("NFD", text.translate(_DIGITS))
-    text = unicodedata.normalize("NFC", _OPTIONAL_MARK.sub("", text))
+    """Local digits -> ASCII, optional marks dropped, whitespace collapsed (case kept).
+    Expects NFC text, as decoded pages and `dates.prepare` give."""
+    if not text.isascii():
+        text = text.translate(_FOLD)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -66,6 +83,7 @@ class DateWords:
     """Every language's date words, merged; per-language facts looked up by code."""
 
     month_of: dict[str, dict[str, int]]  # language -> folded lowercase form -> month
+    month_words: frozenset[str]  # every letter run that occurs in a month form: a cheap pre-test
     months_any: dict[str, int]  # every language merged (first file wins a clash)
     patterns: dict[str, str]  # regex sources of each word class
     zones: dict[str, str]  # abbreviation -> `+07:00` or IANA name
@@ -118,7 +136,8 @@ def date_words() -> DateWords:
         "era": _alternation(list(eras)),
         "zone": "|".join(sorted((re.escape(z) for z in zones), key=len, reverse=True)) or r"(?!x)x",
     }
-    return DateWords(month_of, months_any, patterns, zones, {fold(k): v for k, v in eras.items()})
+    month_words = frozenset(word for form in months_any for word in LETTERS.findall(form))
+    return DateWords(month_of, month_words, months_any, patterns, zones, {fold(k): v for k, v in eras.items()})
 
 
 def language_fact(language: str | None, key: str, default: Any = None) -> Any:

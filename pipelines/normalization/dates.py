@@ -202,7 +202,7 @@ def _parse_free_text(text: str, ctx: DateContext, local_tz: Any) -> ParsedDate |
         return None
     base_local = ctx.base.astimezone(local_tz)
     if _JUST_NOW.match(cleaned):
-        return ParsedDate(fixed(base_local), True, True)
+        return ParsedDate(fixed(base_local.replace(microsecond=0)), True, True)
     value = _dateparser(cleaned, ctx, base_local.replace(tzinfo=None))
     if value is None:
         return None

@@ -54,7 +54,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     ord_ = r"(?:st|nd|rd|th|er|eme|e|º|ª|°|\.)?"
     two_digit = r"(?P<y2>\d\d)(?![\d:.,]|\s?(?:h|giờ|gio)\b)"
     d_m_y = (rf"(?<![\d.])(?:(?:{w['day_prefix']})\s*)?{_DAY}{ord_}\s*(?:{w['day_suffix']})?[\s,\-/]*(?:{conn}\s*)?"
-             rf"{mon}[\s,\-/]*(?:{conn}\s*)?(?:(?:{w['year_prefix']})\s*)?(?:{_YEAR}|'?{two_digit})")
+             rf"{mon}[\s,\-/]*(?:{conn}\s*)?(?:(?:{w['year_prefix']})\s*)?(?:{_YEAR}|'?{two_digit})"
+             rf"(?:\s*(?:{w['year_suffix']})(?![^\W\d_]))?")
     # `Nov 20, 2019`, and the asctime order `Nov 20 15:23:00 2019` with the time before the year
     inline_time = r"(?:(?P<ih>[01]?\d|2[0-3]):(?P<im>[0-5]\d)(?::(?P<is>[0-5]\d))?\s+)?"
     m_d_y = (rf"{mon}[\s,]*{_DAY}(?:st|nd|rd|th)?(?!\d)[\s,]*{inline_time}(?:{conn}\s*)?"
@@ -67,8 +68,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     d_m_y_num = (r"(?<![\d./-])(?P<a>[0-3]?\d)\s?(?P<sep>[./-])\s?(?P<b>[0-3]?\d)\s?(?P=sep)\s?"
                  r"(?P<y>(?:19|20)\d\d|\d\d)(?!\d|[.:/-]\d)")
     am, pm = w["am"], w["pm"]
-    time = (rf"(?:(?P<ap1>{am}|{pm})\s*)?(?P<H>[01]?\d|2[0-3])\s*(?:[:：]|(?:{w['hour_mark']})(?![^\W\d_]))\s*"
-            rf"(?P<M>[0-5]\d)(?!\d)(?:\s*[:：]\s*(?P<S>[0-5]\d)(?:[.,]\d+)?)?(?:\s*(?:{w['minute_mark']}))?"
+    # `21:37`, `21:37:05`, `9h47`, `9시 5분`, `21時37分` (a word between hours and minutes allows one digit)
+    time = (rf"(?:(?P<ap1>{am}|{pm})\s*)?(?P<H>[01]?\d|2[0-3])\s*(?:[:：]\s*(?P<M>[0-5]\d)|"
+            rf"(?:{w['hour_mark']})(?![^\W\d_])\s*(?P<M4>[0-5]?\d))(?!\d)"
+            rf"(?:\s*[:：]\s*(?P<S>[0-5]\d)(?:[.,]\d+)?)?(?:\s*(?:{w['minute_mark']}))?"
             rf"(?:\s*(?P<ap2>{am}|{pm})(?![^\W\d_]))?")
     dotted = (rf"(?:(?:{w['time_prefix']})\s*)(?P<H3>[01]?\d|2[0-3])[.](?P<M3>[0-5]\d)(?!\d)"
               rf"|(?P<H2>[01]?\d|2[0-3])[.](?P<M2>[0-5]\d)(?=\s*(?:{w['time_suffix']}))")
@@ -202,7 +205,7 @@ def _with_time(folded: str, low: str, start: int, end: int, year: int, month: in
         return DateSpan(start, end, year, month, day)
     g = time.groupdict()
     hour = int(g.get("H") or g.get("H2") or g.get("H3") or 0)
-    minute = int(g.get("M") or g.get("M2") or g.get("M3") or 0)
+    minute = int(g.get("M") or g.get("M2") or g.get("M3") or g.get("M4") or 0)
     marker = g.get("ap1") or g.get("ap2") or ""
     if marker:
         clock = _twelve_hour(hour, marker)

@@ -79,10 +79,11 @@ def page_f1(doc: dict[str, Any]) -> float | None:
     return None
 
 
-def compare(data_dir: Path, ours: dict[str, dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def compare(data_dir: Path, ours: dict[str, dict[str, Any]], reference_path: Path | None = None
+            ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Scores of our predictions and trafilatura's on one set, and one row per page."""
     truth = _read_jsonl(data_dir / "truth.jsonl")
-    reference = {row["id"]: row for row in _read_jsonl(data_dir / "trafilatura.jsonl")}
+    reference = {row["id"]: row for row in _read_jsonl(reference_path or data_dir / "trafilatura.jsonl")}
     mine, my_pages = evaluation.score(truth, ours, n_bootstrap=0)
     theirs, their_pages = evaluation.score(truth, reference, n_bootstrap=0)
     rows, lost, compared = [], 0, 0
@@ -116,11 +117,12 @@ def compare(data_dir: Path, ours: dict[str, dict[str, Any]]) -> tuple[dict[str, 
     return summary, rows
 
 
-def run_set(data_dir: Path, pool: ProcessPoolExecutor) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def run_set(data_dir: Path, pool: ProcessPoolExecutor, reference_path: Path | None = None
+            ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     truth = _read_jsonl(data_dir / "truth.jsonl")
     paths = [str(_page_path(data_dir, t["id"])) for t in truth]
     records = list(pool.map(extract_page, paths, chunksize=8))
-    return compare(data_dir, {t["id"]: r for t, r in zip(truth, records)})
+    return compare(data_dir, {t["id"]: r for t, r in zip(truth, records)}, reference_path)
 
 
 def failures(name: str, summary: dict[str, Any], max_lost_share: float) -> list[str]:

@@ -19,7 +19,7 @@ from .extraction.datefinder import find_dates
 from .extraction.document import parse_html
 from .extraction.metadata import clean_authors, read_facts
 from .extraction.structured import read_structured, unescape_twice_escaped
-from .extraction.titles import choose_title
+from .extraction.titles import choose_title, squash
 from .normalization.text import with_lead
 from .normalization.urls import host_of
 from .extraction.paragraphs import split_run_on
@@ -55,7 +55,8 @@ def extract_article(raw: RawPage, profile: SiteProfile | None = None, tree: Html
     body = body_mod.clean_body(text, title=title, noise=noise)
     description = _strip_lead_tag(facts.description, profile)
     body.text = _strip_first_line_tag(body.text, facts.description, description)
-    body.text = with_lead(body.text, _strip_lead_tag(facts.visible_lead, profile))
+    if facts.visible_lead and squash(title) not in squash(facts.visible_lead):  # not a header block
+        body.text = with_lead(body.text, _strip_lead_tag(facts.visible_lead, profile))
     check_article(data, body.text, density)
     if not title:
         raise PageRejected("not_article", "no headline found")

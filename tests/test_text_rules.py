@@ -107,3 +107,14 @@ def test_only_run_on_lines_are_cut() -> None:
                     for i, c in enumerate(captions))
     tree = parse_html(f"<html><body><article>{story}</article></body></html>")
     assert split_run_on(" ".join(captions), tree).split("\n") == captions
+
+
+def test_an_author_bio_or_a_script_is_not_the_lead() -> None:
+    bio = "Jane Doe is an award-winning writer based in Lisbon who has covered city politics for ten years."
+    script = "window.cnx = window.cnx || {}; window.cnx.cmd = []; var frame = document.createElement('iframe');"
+    page = article_html("Night buses for the north", body=[LOREM] * 3).replace(
+        "</h1>", f'</h1><div class="author-box"><p class="description">{bio}</p></div>'
+                 f'<div class="summary"><script>{script}</script></div>', 1)
+    record = process_page(RawPage(url="https://news.example/c.html", html=page, fetched_at=FETCHED)).to_dict()
+    assert not str(record["text"]).startswith((bio, "window.cnx"))
+    assert record["description"] != bio

@@ -17,6 +17,9 @@ _LEAD_CLASS = re.compile(
     r"subtitle|sub-title|subheadline|chapeau|abstract|article__sapo|singular-sapo)(?:$|[\s_-])",
     re.I,
 )
+# Boxes whose "summary" or "description" is not this article's lead.
+_NOT_LEAD = re.compile(r"author|\bbio|byline|profile|avatar|comment|related|recommend|newsletter|promo|"
+                       r"sidebar|widget|card|list", re.I)
 __all__ = ["PageFacts", "clean_authors", "read_facts"]
 
 
@@ -94,21 +97,33 @@ def _dedupe(values: list[str | None]) -> list[str]:
 
 
 def _lead(tree: HtmlElement) -> str | None:
-    """The visible lead (sapo/standfirst) close to the headline."""
+    """The visible lead (sapo/standfirst) close to the headline: an element whose class says
+    so, outside author boxes and teaser lists, read without its scripts."""
     h1 = next(iter(tree.iter("h1")), None)
     scope = h1.getparent() if h1 is not None and h1.getparent() is not None else tree
     for _ in range(3):  # look near the headline first, then widen
         for node in scope.iter("p", "div", "h2", "span"):
             marker = f"{node.get('class', '')} {node.get('id', '')}"
-            if not _LEAD_CLASS.search(marker):
+            if not _LEAD_CLASS.search(marker) or _not_lead(node, scope):
                 continue
-            text = node_text(node)
+            text = " ".join(" ".join(t for t in node.xpath(".//text()[not(ancestor::script or ancestor::style"
+                                                           " or ancestor::noscript)]")).split())
             if 40 <= len(text) <= 1200 and "\n" not in text:
                 return text
         if scope.getparent() is None:
             break
         scope = scope.getparent()
     return None
+
+
+def _not_lead(node: HtmlElement, scope: HtmlElement) -> bool:
+    """Inside (or itself) an author box, a comment or a list of other stories' teasers."""
+    for element in (node, *node.iterancestors()):
+        if element is scope:
+            return False
+        if _NOT_LEAD.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            return True
+    return False
 
 
 def _absolute(url: str | None, base: str | None) -> str | None:

@@ -233,3 +233,16 @@ def test_a_short_list_of_links_inside_the_article_stays() -> None:
     tree = page(f"<article>{paragraphs(PROSE)}<ul>{nav}</ul></article>")
     text = "\n".join([*PROSE[:2], *sources, *PROSE[2:]])
     assert clean_body(text, title=None, noise=page_noise(tree)).text.splitlines() == [*PROSE[:2], *sources, *PROSE[2:]]
+
+
+@pytest.mark.parametrize("stamp", ["2020-04-01 10:29", "입력 2020.08.27 20:27", "北京新浪網 (2020-01-21 11:12)",
+                                   "Published March 4, 2024 10:00 AM"])
+def test_a_time_stamp_above_or_below_the_article_is_not_text(stamp: str) -> None:
+    body = clean_body("\n".join([stamp, *PROSE, stamp]), title=None, noise=PageNoise())
+    assert body.text.splitlines() == PROSE
+
+
+def test_a_sentence_with_a_date_stays() -> None:
+    first = "The council met on March 4, 2024."
+    body = clean_body("\n".join([first, *PROSE]), title=None, noise=PageNoise())
+    assert body.text.splitlines() == [first, *PROSE]

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 import trafilatura
 from lxml.html import HtmlElement
 
-from ..normalization.words import count_words
+from ..normalization.datetext import find_dates as find_line_dates
+from ..normalization.words import count_words, spaceless_share
 from . import boilerplate, fallback, signals
 from .titles import node_text, squash
 
@@ -48,6 +49,10 @@ _LINK_BOX_DEPTH = 8
 _MENU_RUN = 6  # navigation items in a row at the start or end of the text
 _MENU_WORDS = 3  # a line this short may sit inside a menu run (`|`, `Your region:`)
 _MENU_SHARE = 0.7
+_STAMP_CHARS = 60  # a time stamp line: the date, a label or a source name, nothing more
+_STAMP_REST_WORDS = 3
+_STAMP_REST_CHARS = 8  # in scripts without spaces, where every character counts as a word
+_STAMP_LINES = 2  # looked for among the first and the last lines
 _REPEAT_CHARS = 100  # a paragraph, not a label or a list item
 _REPEAT_RUN = 3  # paragraphs repeated in the same order: a copy of the article, not a refrain
 
@@ -134,6 +139,7 @@ def _in_link_box(link: HtmlElement) -> bool:
 def clean_body(text: str, *, title: str | None, noise: PageNoise) -> Body:
     lines = _without_menu_edges(_without_repeats([line.strip() for line in text.splitlines() if line.strip()]),
                                 noise.menu)
+    lines = _without_timestamp_edges(lines)
     title_key = squash(title)
     # The headline repeated on top, or the page's address printed by a share widget above it.
     while lines and (title_key and squash(lines[0]) == title_key or _URL_LINE.match(lines[0])):
@@ -183,6 +189,28 @@ def _without_menu_edges(lines: list[str], menu: frozenset[str]) -> list[str]:
     rest = lines[head:]
     tail = run_length(reversed(rest))
     return rest[: len(rest) - tail] if tail < len(rest) else lines
+
+
+def _without_timestamp_edges(lines: list[str]) -> list[str]:
+    """A time stamp printed above or below the article (`2020-04-01 10:29`, `입력 2020.08.27
+    20:27`, `Sina (2020-01-21 11:12)`): the record has its date; the text is the article's."""
+    def stamp(line: str) -> bool:
+        if len(line) > _STAMP_CHARS:
+            return False
+        spans = find_line_dates(line)
+        if not spans:
+            return False
+        rest = line[: spans[0].start] + line[spans[-1].end:]
+        # Besides the date: a label (`Published`, `입력`) or a source's name (`北京新浪網`), not a clause.
+        return count_words(rest) <= _STAMP_REST_WORDS or (spaceless_share(rest) > 0.5
+                                                          and len(squash(rest)) <= _STAMP_REST_CHARS)
+    head = 0
+    while head < min(_STAMP_LINES, len(lines) - 1) and stamp(lines[head]):
+        head += 1
+    kept = lines[head:]
+    while len(kept) > 1 and len(lines) - len(kept) < 2 * _STAMP_LINES and stamp(kept[-1]):
+        kept = kept[:-1]
+    return kept
 
 
 def _without_repeats(lines: list[str]) -> list[str]:

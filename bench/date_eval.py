@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "bench" / "eval"))  # vendored copy of ../shared/e
 
 from score import date_checks  # type: ignore[import-not-found]
 
-from crawler.items import ExtractedArticle
+from pipelines.contracts.items import ExtractedArticle
 from pipelines.errors import PageRejected
 from pipelines.extraction.datefinder import find_dates
 from pipelines.extraction.document import decode_html, parse_html

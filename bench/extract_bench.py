@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from crawler.items import RawPage  # noqa: E402
+from pipelines.contracts.items import RawPage  # noqa: E402
 from pipelines.errors import PageRejected  # noqa: E402
 from pipelines.process import process_page  # noqa: E402
 from pipelines.workers import ExtractionWorkers, PageJob  # noqa: E402
@@ -41,7 +41,7 @@ def pages(data: Path) -> list[tuple[Path, bytes]]:
 CEILING = """
 import sys, multiprocessing
 from pathlib import Path
-from crawler.items import RawPage
+from pipelines.contracts.items import RawPage
 from pipelines.errors import PageRejected
 from pipelines.extraction.document import decode_html
 from pipelines.process import process_page

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench" / "eval"))  # vendored copy of ../shared/eval
 
-from crawler.items import RawPage  # noqa: E402
+from pipelines.contracts.items import RawPage  # noqa: E402
 from pipelines.errors import PageRejected  # noqa: E402
 from pipelines.extraction.document import decode_html  # noqa: E402
 from pipelines.process import process_page  # noqa: E402

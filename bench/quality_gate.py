@@ -45,7 +45,7 @@ import metric  # type: ignore[import-not-found]  # noqa: E402  (bench/eval)
 import devsets_gate  # noqa: E402
 import metadata_eval  # noqa: E402
 
-from crawler.items import RawPage  # noqa: E402
+from pipelines.contracts.items import RawPage  # noqa: E402
 from pipelines.errors import PageRejected  # noqa: E402
 from pipelines.extraction.document import decode_html  # noqa: E402
 from pipelines.process import process_page  # noqa: E402

@@ -1,3 +1,3 @@
-"""newscrawl: the Scrapy project (settings, items, spiders, site profiles, CLI)."""
+"""newscrawl: the Scrapy project (settings, spiders, discovery, middlewares, extensions, CLI)."""
 
 __version__ = "0.1.0"

@@ -43,7 +43,7 @@ def extract(html: str | bytes, url: str, *, fetched_at: str | datetime | None = 
     (crawler/profiles). Raises PageRejected, whose `reason` is the code the crawl counts
     (`not_article`, `empty`, `not_html`, `blocked`, ...), and ValueError for a bad URL.
     """
-    from crawler.items import RawPage
+    from pipelines.contracts.items import RawPage
     from pipelines.workers import PageJob, analyze
 
     _checked_url(url)

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from crawler.items import RECORD_FIELDS, SCHEMA_VERSION
+from pipelines.contracts.items import RECORD_FIELDS, SCHEMA_VERSION
 
 MAX_ROWS = 40  # rows of a count table in the markdown; the JSON has them all
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
-from pipelines.normalization.dates import DateContext, parse_date
 from crawler.state import Written
+from pipelines.normalization.dates import DateContext, parse_date
 from pipelines.normalization.urls import canonical_url, dedup_key, site_of
 
 # Scrapy runs higher priorities first.

@@ -22,7 +22,7 @@ from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.items import RawPage
+from pipelines.contracts.items import RawPage
 from pipelines.normalization.urls import dedup_key
 from pipelines.workers import ExtractionWorkers, PageJob
 

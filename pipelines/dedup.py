@@ -7,8 +7,8 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.items import ArticleRecord
 from crawler.state import StateStore
+from pipelines.contracts.items import ArticleRecord
 
 from .normalization.urls import dedup_key
 

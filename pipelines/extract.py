@@ -9,8 +9,8 @@ from lxml.html import HtmlElement
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawler.items import DateCandidate, ExtractedArticle, RawPage
 from crawler.profiles import SiteProfile, get_profile, profile_for_host
+from pipelines.contracts.items import DateCandidate, ExtractedArticle, RawPage
 
 from .errors import PageRejected
 from .extraction import body as body_mod

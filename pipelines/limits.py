@@ -9,8 +9,8 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.items import ArticleRecord
 from crawler.middlewares.budget import SiteLimits
+from pipelines.contracts.items import ArticleRecord
 
 
 class ArticleLimitPipeline:

@@ -26,7 +26,7 @@ from datasketch import MinHash, MinHashLSH
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.items import ArticleRecord
+from pipelines.contracts.items import ArticleRecord
 
 from .neardup_store import Entry, NearDupStore, open_store
 from .normalization.urls import dedup_key

@@ -9,8 +9,8 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from crawler.items import ArticleRecord, DateCandidate, ExtractedArticle
 from crawler.profiles import SiteProfile, get_profile
+from pipelines.contracts.items import ArticleRecord, DateCandidate, ExtractedArticle
 
 from .normalization.dates import DateContext, ParsedDate, parse_date
 from .normalization.language import detect_language

@@ -29,9 +29,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from crawler.items import ArticleRecord
 from crawler.signals import part_completed
 from crawler.state import StateStore, Written
+from pipelines.contracts.items import ArticleRecord
 
 from .normalization.urls import dedup_key
 

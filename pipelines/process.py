@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from crawler.items import ArticleRecord, RawPage
+from pipelines.contracts.items import ArticleRecord, RawPage
 
 from .errors import PageRejected
 from .extract import extract_article

@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawler.items import ArticleRecord
+from pipelines.contracts.items import ArticleRecord
 
 
 @lru_cache(maxsize=1)

@@ -4,7 +4,7 @@ the schema), so every worker forked from it starts warm instead of paying this p
 
 from __future__ import annotations
 
-from crawler.items import RawPage
+from pipelines.contracts.items import RawPage
 
 from .errors import PageRejected
 from .process import process_page

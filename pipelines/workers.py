@@ -23,7 +23,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, TypeVar
 
-from crawler.items import ArticleRecord, RawPage
+from pipelines.contracts.items import ArticleRecord, RawPage
 
 from .errors import PageRejected
 

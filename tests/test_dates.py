@@ -80,7 +80,7 @@ def test_utc_stamp_shown_in_site_time_only_for_profiled_sites() -> None:
 
 
 def test_published_later_than_modified_is_distrusted_unless_the_url_agrees() -> None:
-    from crawler.items import DateCandidate
+    from pipelines.contracts.items import DateCandidate
     from pipelines.normalize import choose_dates
 
     ctx = DateContext(base=datetime(2026, 1, 1, tzinfo=UTC))

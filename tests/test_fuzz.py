@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawler.items import RawPage
+from pipelines.contracts.items import RawPage
 from pipelines.errors import PageRejected
 from pipelines.extraction.document import decode_html
 from pipelines.normalization.dates import DateContext, parse_date

@@ -7,7 +7,7 @@ import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from crawler.items import ArticleRecord, ExtractedArticle, RawPage
+from pipelines.contracts.items import ArticleRecord, ExtractedArticle, RawPage
 from pipelines.extract import ExtractPipeline
 from pipelines.normalize import NormalizePipeline
 from tests.conftest import read_fixture

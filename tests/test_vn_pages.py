@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from crawler.items import RawPage
+from pipelines.contracts.items import RawPage
 from pipelines.process import process_page
 from pipelines.validate import schema_errors
 from tests.conftest import FIXTURES, read_fixture

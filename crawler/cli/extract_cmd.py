@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from crawler import settings as defaults
-from crawler.items import RawPage
 from crawler.warcinput import extract_warc, is_warc
+from pipelines.contracts.items import RawPage
 from pipelines.errors import PageRejected
 from pipelines.workers import ExtractionWorkers, PageJob, PageResult
 

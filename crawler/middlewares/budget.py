@@ -10,7 +10,7 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
-from crawler.items import ArticleRecord
+from pipelines.contracts.items import ArticleRecord
 from pipelines.normalization.urls import site_of
 
 from .refusal import Skipped

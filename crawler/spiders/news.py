@@ -22,11 +22,11 @@ from crawler.addon import site_arguments
 from crawler.discovery.feeds import COMMON_FEEDS
 from crawler.discovery.links import url_kind
 from crawler.frontier import PRIORITY_DISCOVERY, Frontier, parse_since
-from crawler.items import RawPage
 from crawler.middlewares.refusal import Skipped
 from crawler.signals import page_failed, request_done
 from crawler.sitesfile import load_sites_file
 from crawler.state import StateStore
+from pipelines.contracts.items import RawPage
 from pipelines.workers import ExtractionWorkers, PageJob, PageResult
 
 from .discovery import DiscoveryMixin

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from crawler.items import DateCandidate
+from pipelines.contracts.items import DateCandidate
 
 from ..normalization.datetext import find_dates as find_text_dates
 from ..normalization.datetext import starts_with_label

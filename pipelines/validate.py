@@ -16,7 +16,7 @@ from pipelines.contracts.items import ArticleRecord
 
 @lru_cache(maxsize=1)
 def record_validator() -> Draft202012Validator:
-    schema = json.loads(files("crawler").joinpath("record.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(files("pipelines.contracts").joinpath("record.schema.json").read_text(encoding="utf-8"))
     return Draft202012Validator(schema)
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from scrapy.settings import BaseSettings
 
 from crawler.sitesfile import RunConfig, load_sites_file
-from pipelines.normalization.urls import site_of
+from pipelines.contracts.urls import site_of
 from pipelines.output import new_run_id
 
 

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from crawler.state import Written
+from pipelines.contracts.urls import canonical_url, dedup_key, site_of
 from pipelines.normalization.dates import DateContext, parse_date
-from pipelines.normalization.urls import canonical_url, dedup_key, site_of
 
 # Scrapy runs higher priorities first.
 PRIORITY_DISCOVERY = 1_000_000  # robots.txt, sitemaps, feeds, homepages

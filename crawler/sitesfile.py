@@ -137,7 +137,7 @@ def _site(entry: Any, index: int, locate: _Locator) -> SiteConfig:
         raise SitesFileError(f"{locate.site_key(index, 'profile')}: unknown profile {profile!r}; "
                              f"known: {', '.join(sorted(PROFILES))}")
     _check_since(entry.get("since"), where, "since", locate, index)
-    from pipelines.normalization.urls import site_of
+    from pipelines.contracts.urls import site_of
 
     return SiteConfig(
         urls=[str(u) for u in urls], name=entry.get("name") or site_of(str(urls[0])) or str(urls[0]),

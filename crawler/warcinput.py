@@ -23,7 +23,7 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 
 from pipelines.contracts.items import RawPage
-from pipelines.normalization.urls import dedup_key
+from pipelines.contracts.urls import dedup_key
 from pipelines.workers import ExtractionWorkers, PageJob
 
 WARC_SUFFIXES = (".warc", ".warc.gz")

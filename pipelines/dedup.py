@@ -9,8 +9,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.state import StateStore
 from pipelines.contracts.items import ArticleRecord
-
-from .normalization.urls import dedup_key
+from pipelines.contracts.urls import dedup_key
 
 
 class DedupPipeline:

@@ -11,6 +11,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.profiles import SiteProfile, get_profile, profile_for_host
 from pipelines.contracts.items import DateCandidate, ExtractedArticle, RawPage
+from pipelines.contracts.urls import host_of
 
 from .errors import PageRejected
 from .extraction import body as body_mod
@@ -18,11 +19,10 @@ from .extraction.classify import check_article, check_blocked, link_density
 from .extraction.datefinder import find_dates
 from .extraction.document import parse_html
 from .extraction.metadata import clean_authors, read_facts
+from .extraction.paragraphs import split_run_on
 from .extraction.structured import read_structured, unescape_twice_escaped
 from .extraction.titles import choose_title, squash
 from .normalization.text import with_lead
-from .normalization.urls import host_of
-from .extraction.paragraphs import split_run_on
 
 # `(Dân trí) - `, `(NLĐO) - `, `TTO - `, `VOV.VN - `: an agency tag in front of the lead.
 _LEAD_TAG = re.compile(r"^(?:\([^()]{2,24}\)|[A-ZĐ][A-ZĐ0-9.]{1,11})\s*[-–—]\s+")

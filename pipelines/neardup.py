@@ -27,9 +27,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from pipelines.contracts.items import ArticleRecord
+from pipelines.contracts.urls import dedup_key
 
 from .neardup_store import Entry, NearDupStore, open_store
-from .normalization.urls import dedup_key
 
 MODES = ("mark", "drop", "off")
 # Scripts written without spaces: one character is one token, else a sentence would be one "word".

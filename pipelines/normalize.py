@@ -11,13 +11,13 @@ from scrapy.crawler import Crawler
 
 from crawler.profiles import SiteProfile, get_profile
 from pipelines.contracts.items import ArticleRecord, DateCandidate, ExtractedArticle
+from pipelines.contracts.urls import canonical_url, host_of, site_of
 
 from .normalization.dates import DateContext, ParsedDate, parse_date
 from .normalization.language import detect_language
 from .normalization.text import clean_block, clean_inline
 from .normalization.timezones import guess_timezone
 from .normalization.words import count_words
-from .normalization.urls import canonical_url, host_of, site_of
 
 # Lower is more reliable. A sitemap or feed date beats only the URL path.
 SOURCE_RANK = {"jsonld": 0, "meta": 1, "time": 2, "visible": 3, "sitemap": 4, "feed": 4, "url": 5}

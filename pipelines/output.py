@@ -32,8 +32,7 @@ from twisted.internet import task
 from crawler.signals import part_completed
 from crawler.state import StateStore, Written
 from pipelines.contracts.items import ArticleRecord
-
-from .normalization.urls import dedup_key
+from pipelines.contracts.urls import dedup_key
 
 logger = logging.getLogger(__name__)
 TMP_SUFFIX = ".tmp"

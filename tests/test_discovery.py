@@ -12,7 +12,7 @@ from crawler.discovery.feeds import feed_links, parse_feed
 from crawler.discovery.links import page_links, url_kind
 from crawler.discovery.sitemaps import parse_sitemap, sitemaps_in_robots
 from crawler.frontier import Frontier, parse_since
-from pipelines.normalization.urls import canonical_url, dedup_key
+from pipelines.contracts.urls import canonical_url, dedup_key
 
 
 def test_robots_sitemap_lines() -> None:

@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipelines.contracts.items import RawPage
+from pipelines.contracts.urls import canonical_url, dedup_key
 from pipelines.errors import PageRejected
 from pipelines.extraction.document import decode_html
 from pipelines.normalization.dates import DateContext, parse_date
-from pipelines.normalization.urls import canonical_url, dedup_key
 from pipelines.process import process_page
 from tests.conftest import FIXTURES, read_fixture
 

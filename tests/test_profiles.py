@@ -19,8 +19,8 @@ import pytest
 
 from crawler.profiles import PROFILES, profile_for_host
 from pipelines.contracts.items import RawPage
+from pipelines.contracts.urls import host_of
 from pipelines.errors import PageRejected
-from pipelines.normalization.urls import host_of
 from pipelines.process import process_page
 from pipelines.validate import schema_errors
 

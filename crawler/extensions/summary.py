@@ -30,7 +30,7 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from pipelines.normalization.urls import site_of
+from pipelines.contracts.urls import site_of
 
 PREFIX = "newscrawl/site/"
 

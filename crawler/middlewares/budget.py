@@ -11,7 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
 from pipelines.contracts.items import ArticleRecord
-from pipelines.normalization.urls import site_of
+from pipelines.contracts.urls import site_of
 
 from .refusal import Skipped
 

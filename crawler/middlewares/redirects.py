@@ -17,7 +17,7 @@ from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from pipelines.normalization.urls import site_of
+from pipelines.contracts.urls import site_of
 
 from .refusal import refuse
 

@@ -12,7 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from crawler.state import StateStore
-from pipelines.normalization.urls import dedup_key
+from pipelines.contracts.urls import dedup_key
 
 
 class SeenRedirectMiddleware:

@@ -1,1 +1,1 @@
-"""Pure normalization functions: text, dates, URLs, language."""
+"""Pure normalization functions: text, dates, timezones, language."""

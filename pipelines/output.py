@@ -29,9 +29,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from crawler.signals import part_completed
 from crawler.state import StateStore, Written
 from pipelines.contracts.items import ArticleRecord
+from pipelines.contracts.signals import part_completed
 from pipelines.contracts.urls import dedup_key
 
 logger = logging.getLogger(__name__)

@@ -11,8 +11,8 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.signals import page_failed
 from pipelines.contracts.items import ArticleRecord
+from pipelines.contracts.signals import page_failed
 
 
 @dataclass

@@ -22,7 +22,7 @@ from scrapy_redis import connection
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from crawler.signals import part_completed, request_done
+from pipelines.contracts.signals import part_completed, request_done
 
 from .dupefilter import FingerprintDupeFilter
 from .keys import DEFAULT_TTL, RunKeys

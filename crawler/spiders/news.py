@@ -23,10 +23,10 @@ from crawler.discovery.feeds import COMMON_FEEDS
 from crawler.discovery.links import url_kind
 from crawler.frontier import PRIORITY_DISCOVERY, Frontier, parse_since
 from crawler.middlewares.refusal import Skipped
-from crawler.signals import page_failed, request_done
 from crawler.sitesfile import load_sites_file
 from crawler.state import StateStore
 from pipelines.contracts.items import RawPage
+from pipelines.contracts.signals import page_failed, request_done
 from pipelines.workers import ExtractionWorkers, PageJob, PageResult
 
 from .discovery import DiscoveryMixin

@@ -1,4 +1,5 @@
-"""Signals of our own (Scrapy's signal manager carries them)."""
+"""Signals of our own (Scrapy's signal manager carries them): sent by the spider and the part
+writer, received by extensions, the CLI and the distributed scheduler."""
 
 # A requested page produced no item: sent with url (as requested), reason (code) and detail.
 page_failed = object()

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.frontier import parse_since
-from crawler.profiles import PROFILES
+from pipelines.contracts.profiles import PROFILES
 
 RUN_KEYS = {
     "output": str, "state": str, "since": str, "max_articles": int, "max_pages": int, "depth": int,

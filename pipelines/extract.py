@@ -9,8 +9,8 @@ from lxml.html import HtmlElement
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawler.profiles import SiteProfile, get_profile, profile_for_host
 from pipelines.contracts.items import DateCandidate, ExtractedArticle, RawPage
+from pipelines.contracts.profiles import SiteProfile, get_profile, profile_for_host
 from pipelines.contracts.urls import host_of
 
 from .errors import PageRejected

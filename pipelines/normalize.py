@@ -9,8 +9,8 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from crawler.profiles import SiteProfile, get_profile
 from pipelines.contracts.items import ArticleRecord, DateCandidate, ExtractedArticle
+from pipelines.contracts.profiles import SiteProfile, get_profile
 from pipelines.contracts.urls import canonical_url, host_of, site_of
 
 from .normalization.dates import DateContext, ParsedDate, parse_date

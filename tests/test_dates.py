@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.profiles import get_profile
+from pipelines.contracts.profiles import get_profile
 from pipelines.normalization.dates import DateContext, parse_date
 
 ICT = timezone(timedelta(hours=7))

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from crawler.profiles import PROFILES, profile_for_host
 from pipelines.contracts.items import RawPage
+from pipelines.contracts.profiles import PROFILES, profile_for_host
 from pipelines.contracts.urls import host_of
 from pipelines.errors import PageRejected
 from pipelines.process import process_page

@@ -63,6 +63,7 @@ def distributed_settings(settings: BaseSettings, config: RunConfig) -> dict[str,
     return {
         "SCHEDULER": "crawler.distributed.scheduler.LeasedScheduler",
         "DUPEFILTER_CLASS": "crawler.distributed.dupefilter.FingerprintDupeFilter",
+        "NEWSCRAWL_STATE_STORE": "crawler.distributed.state.RedisStateStore",
         "NEWSCRAWL_REDIS_CRAWL": settings.get("NEWSCRAWL_REDIS_CRAWL") or config.path.stem,
         "NEWSCRAWL_WORKER_ID": settings.get("NEWSCRAWL_WORKER_ID") or f"{socket.gethostname()}-{os.getpid()}",
         "NEWSCRAWL_NEARDUP_STORE": settings.get("NEWSCRAWL_NEARDUP_STORE")

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
-from crawler.state import Written
 from pipelines.contracts.urls import canonical_url, dedup_key, site_of
 from pipelines.normalization.dates import DateContext, parse_date
+from pipelines.state import Written
 
 # Scrapy runs higher priorities first.
 PRIORITY_DISCOVERY = 1_000_000  # robots.txt, sitemaps, feeds, homepages

@@ -112,6 +112,7 @@ NEWSCRAWL_TRAP_URL_LENGTH = 2000  # links longer than this are traps; 0 = off
 NEWSCRAWL_SITES_FILE = None
 NEWSCRAWL_OUTPUT_DIR = None  # OUT/date=YYYY-MM-DD/run=ID/part-NNNNN.jsonl.gz + _manifest.jsonl
 NEWSCRAWL_STATE_DIR = None  # state.sqlite: articles written, parts applied, watermarks
+NEWSCRAWL_STATE_STORE = "pipelines.state.SqliteStateStore"  # a pipelines.state.StateStore class
 NEWSCRAWL_RUN_ID = None  # default: UTC start time and pid
 NEWSCRAWL_PART_RECORDS = 500  # records per part
 NEWSCRAWL_PART_SECONDS = 30.0  # a part is closed at least this often

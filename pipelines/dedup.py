@@ -7,9 +7,10 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.state import StateStore
 from pipelines.contracts.items import ArticleRecord
 from pipelines.contracts.urls import dedup_key
+
+from .state import StateStore, open_state_store
 
 
 class DedupPipeline:
@@ -48,7 +49,7 @@ class UnchangedPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> UnchangedPipeline:
-        state = StateStore.from_settings(crawler.settings)
+        state = open_state_store(crawler.settings)
         if state is None:
             raise NotConfigured("no state directory")
         return cls(crawler, state)

@@ -29,10 +29,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from crawler.state import StateStore, Written
 from pipelines.contracts.items import ArticleRecord
 from pipelines.contracts.signals import part_completed
 from pipelines.contracts.urls import dedup_key
+
+from .state import StateStore, Written, open_state_store
 
 logger = logging.getLogger(__name__)
 TMP_SUFFIX = ".tmp"
@@ -88,7 +89,7 @@ class PartWriterPipeline:
         if not root:
             raise NotConfigured("NEWSCRAWL_OUTPUT_DIR not set")
         run_id = crawler.settings.get("NEWSCRAWL_RUN_ID") or new_run_id()
-        pipeline = cls(crawler, Path(root), run_id, StateStore.from_settings(crawler.settings))
+        pipeline = cls(crawler, Path(root), run_id, open_state_store(crawler.settings))
         # Nothing to do for now: make what we have durable (and release its leases) at once.
         crawler.signals.connect(pipeline.finish_part, signal=signals.spider_idle)
         return pipeline

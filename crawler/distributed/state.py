@@ -1,22 +1,24 @@
-"""The seen-article state of scheduled runs, in Redis: shared by every worker of a crawl."""
+"""The seen-article state of scheduled runs, in Redis: shared by every worker of a crawl.
+
+A pipelines.state.StateStore, chosen by NEWSCRAWL_STATE_STORE (crawler/addon.py sets it with REDIS_URL).
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Iterable
 
+from redis import Redis
 from scrapy.settings import BaseSettings
 from scrapy_redis import connection
 
-from crawler.state import Written
+from pipelines.state import Written
 
 from .keys import state_key
 
 
 class RedisStateStore:
-    """Same methods as crawler.state.StateStore (SQLite)."""
-
-    def __init__(self, server: object, crawl: str) -> None:
+    def __init__(self, server: Redis, crawl: str) -> None:
         self.server = server
         self.articles = state_key(crawl, "articles")  # HASH key -> {url, hash, lastmod, part}
         self.parts = state_key(crawl, "parts")  # SET of applied part paths (worker-qualified)
@@ -30,20 +32,20 @@ class RedisStateStore:
         pass  # the connection pool is shared and closes with the process
 
     def article(self, key: str) -> Written | None:
-        raw = self.server.hget(self.articles, key)  # type: ignore[attr-defined]
+        raw = self.server.hget(self.articles, key)
         if raw is None:
             return None
         data = json.loads(raw)
         return Written(key, data["url"], data["content_hash"], data.get("lastmod"))
 
     def count_articles(self) -> int:
-        return int(self.server.hlen(self.articles))  # type: ignore[attr-defined]
+        return int(self.server.hlen(self.articles))
 
     def part_applied(self, part: str) -> bool:
-        return bool(self.server.sismember(self.parts, part))  # type: ignore[attr-defined]
+        return bool(self.server.sismember(self.parts, part))
 
     def apply_part(self, part: str, written: Iterable[Written], when: str) -> None:
-        pipe = self.server.pipeline(transaction=True)  # type: ignore[attr-defined]
+        pipe = self.server.pipeline(transaction=True)
         for w in written:
             pipe.hset(self.articles, w.key, json.dumps(
                 {"url": w.url, "content_hash": w.content_hash, "lastmod": w.lastmod, "written_at": when, "part": part}))
@@ -53,11 +55,11 @@ class RedisStateStore:
     def update_watermark(self, site: str, newest_published: str | None, when: str) -> None:
         old, _ = self.watermark(site)
         newest = max(filter(None, (old, newest_published)), default=None)
-        self.server.hset(self.watermarks, site,  # type: ignore[attr-defined]
+        self.server.hset(self.watermarks, site,
                          json.dumps({"newest_published": newest, "last_run": when}))
 
     def watermark(self, site: str) -> tuple[str | None, str | None]:
-        raw = self.server.hget(self.watermarks, site)  # type: ignore[attr-defined]
+        raw = self.server.hget(self.watermarks, site)
         if raw is None:
             return None, None
         data = json.loads(raw)

@@ -11,8 +11,8 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
-from crawler.state import StateStore
 from pipelines.contracts.urls import dedup_key
+from pipelines.state import StateStore, open_state_store
 
 
 class SeenRedirectMiddleware:
@@ -22,7 +22,7 @@ class SeenRedirectMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SeenRedirectMiddleware:
-        state = StateStore.from_settings(crawler.settings)
+        state = open_state_store(crawler.settings)
         if state is None:
             raise NotConfigured("no state directory")
         return cls(crawler, state)

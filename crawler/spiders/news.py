@@ -24,9 +24,9 @@ from crawler.discovery.links import url_kind
 from crawler.frontier import PRIORITY_DISCOVERY, Frontier, parse_since
 from crawler.middlewares.refusal import Skipped
 from crawler.sitesfile import load_sites_file
-from crawler.state import StateStore
 from pipelines.contracts.items import RawPage
 from pipelines.contracts.signals import page_failed, request_done
+from pipelines.state import StateStore, open_state_store
 from pipelines.workers import ExtractionWorkers, PageJob, PageResult
 
 from .discovery import DiscoveryMixin
@@ -75,7 +75,7 @@ class NewsSpider(DiscoveryMixin, Spider):
         sites_file = settings.get("NEWSCRAWL_SITES_FILE")
         if sites_file and not self.site_urls and not self.article_urls:
             self.site_urls, self.site_options = site_arguments(load_sites_file(Path(sites_file)))
-        self.state = StateStore.from_settings(settings)
+        self.state = open_state_store(settings)
         self.frontier = Frontier(
             since=parse_since(settings.get("NEWSCRAWL_SINCE")),
             depth=settings.getint("NEWSCRAWL_DEPTH", 3),

@@ -1,8 +1,10 @@
 """State kept between runs: articles written (with content hash and listed lastmod),
 complete output parts already applied, per-site watermarks.
 
-Embedded by default: one SQLite file (WAL) in NEWSCRAWL_STATE_DIR. Each component
-that needs it opens its own connection through `StateStore.from_settings`.
+`StateStore` is the protocol; NEWSCRAWL_STATE_STORE names the class (a `from_settings(settings)`
+returning a store, or None when the run keeps no state). Embedded by default: one SQLite file
+(WAL) in NEWSCRAWL_STATE_DIR; distributed runs use crawler.distributed.state.RedisStateStore.
+Each component that needs it opens its own through `open_state_store(settings)`.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Protocol
 
 from scrapy.settings import BaseSettings
+from scrapy.utils.misc import load_object
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -31,7 +34,35 @@ class Written:
     lastmod: str | None
 
 
-class StateStore:
+class StateStore(Protocol):
+    """Seen articles, applied parts and watermarks of a run's history."""
+
+    def close(self) -> None: ...
+
+    def article(self, key: str) -> Written | None:
+        """What an earlier run wrote under a dedup key, if anything."""
+
+    def count_articles(self) -> int: ...
+
+    def part_applied(self, part: str) -> bool: ...
+
+    def apply_part(self, part: str, written: Iterable[Written], when: str) -> None:
+        """Mark a complete part's articles as written, atomically with the part itself."""
+
+    def update_watermark(self, site: str, newest_published: str | None, when: str) -> None: ...
+
+    def watermark(self, site: str) -> tuple[str | None, str | None]:
+        """(newest published date written, last run) of a site."""
+
+
+def open_state_store(settings: BaseSettings) -> StateStore | None:
+    """The run's store, of the class NEWSCRAWL_STATE_STORE names; None for runs without state."""
+    store_class = load_object(settings.get("NEWSCRAWL_STATE_STORE") or SqliteStateStore)
+    store: StateStore | None = store_class.from_settings(settings)
+    return store
+
+
+class SqliteStateStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
@@ -41,13 +72,8 @@ class StateStore:
         self.db.executescript(_SCHEMA)
 
     @classmethod
-    def from_settings(cls, settings: BaseSettings) -> StateStore | None:
-        """The run's store: in Redis in distributed mode (REDIS_URL), else SQLite in
-        NEWSCRAWL_STATE_DIR; None when neither is set (one-off crawls)."""
-        if settings.get("REDIS_URL") and settings.get("NEWSCRAWL_REDIS_CRAWL"):
-            from crawler.distributed.state import RedisStateStore
-
-            return RedisStateStore.from_settings(settings)  # type: ignore[return-value]
+    def from_settings(cls, settings: BaseSettings) -> SqliteStateStore | None:
+        """state.sqlite in NEWSCRAWL_STATE_DIR; None without one (one-off crawls)."""
         directory = settings.get("NEWSCRAWL_STATE_DIR")
         return cls(Path(directory) / "state.sqlite") if directory else None
 
@@ -65,7 +91,6 @@ class StateStore:
         return self.db.execute("SELECT 1 FROM parts WHERE path = ?", (part,)).fetchone() is not None
 
     def apply_part(self, part: str, written: Iterable[Written], when: str) -> None:
-        """Mark a complete part's articles as written, atomically with the part itself."""
         rows = [(w.key, w.url, w.content_hash, w.lastmod, when, part) for w in written]
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")

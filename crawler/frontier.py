@@ -24,25 +24,8 @@ PRIORITY_RECENT = 200_000  # minus the age in hours
 PRIORITY_OLDER = 100_000  # minus the age in days
 PRIORITY_UNDATED_ARTICLE = 10
 PRIORITY_LISTING = 5
-_SINCE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})/")
-_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _RECENT = timedelta(days=14)
-
-
-def parse_since(value: str | None, now: datetime | None = None) -> datetime | None:
-    """`2d`, `12h`, `30m`, `1w`, or an ISO date/datetime -> aware datetime; ValueError if neither."""
-    if value is None or str(value).strip() == "":
-        return None
-    now = now or datetime.now(timezone.utc)
-    match = _SINCE.match(str(value))
-    if match:
-        return now - timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
-    try:
-        since = datetime.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValueError(f"invalid since value {value!r}: use 2d, 12h, 30m, 1w or a date like 2024-01-01") from None
-    return since if since.tzinfo else since.replace(tzinfo=timezone.utc)
 
 
 def digest(url: str) -> bytes:

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.frontier import parse_since
 from pipelines.contracts.profiles import PROFILES
+from pipelines.limits import parse_since
 
 RUN_KEYS = {
     "output": str, "state": str, "since": str, "max_articles": int, "max_pages": int, "depth": int,

@@ -1,16 +1,54 @@
-"""Record-level limits: NEWSCRAWL_MAX_ARTICLES per site, nothing older than NEWSCRAWL_SINCE."""
+"""Limits: NEWSCRAWL_MAX_PAGES / NEWSCRAWL_MAX_ARTICLES per site, nothing older than NEWSCRAWL_SINCE.
+
+The values are read here once; the crawler applies them before fetching (frontier, budget
+middleware) and these item pipelines to the records themselves."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.settings import BaseSettings
 
-from crawler.middlewares.budget import SiteLimits
 from pipelines.contracts.items import ArticleRecord
+
+_SINCE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.I)
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_since(value: str | None, now: datetime | None = None) -> datetime | None:
+    """`2d`, `12h`, `30m`, `1w`, or an ISO date/datetime -> aware datetime; ValueError if neither."""
+    if value is None or str(value).strip() == "":
+        return None
+    now = now or datetime.now(timezone.utc)
+    match = _SINCE.match(str(value))
+    if match:
+        return now - timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+    try:
+        since = datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"invalid since value {value!r}: use 2d, 12h, 30m, 1w or a date like 2024-01-01") from None
+    return since if since.tzinfo else since.replace(tzinfo=timezone.utc)
+
+
+class SiteLimits:
+    """The limit `name` (max_pages, max_articles) for a site; 0 means none."""
+
+    def __init__(self, settings: BaseSettings) -> None:
+        self.default = {"max_pages": settings.getint("NEWSCRAWL_MAX_PAGES", 0),
+                        "max_articles": settings.getint("NEWSCRAWL_MAX_ARTICLES", 0)}
+        self.per_site: dict[str, dict[str, int]] = dict(settings.getdict("NEWSCRAWL_SITE_LIMITS"))
+
+    def get(self, site: str | None, name: str) -> int:
+        value = self.per_site.get(site or "", {}).get(name)
+        return int(value) if value else self.default[name]
+
+    def any(self, name: str) -> bool:
+        return bool(self.default[name] or any(v.get(name) for v in self.per_site.values()))
 
 
 class ArticleLimitPipeline:
@@ -51,8 +89,6 @@ class SincePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SincePipeline:
-        from crawler.frontier import parse_since
-
         since = parse_since(crawler.settings.get("NEWSCRAWL_SINCE"))
         if since is None:
             raise NotConfigured("no since limit")

@@ -11,8 +11,9 @@ import pytest
 from crawler.discovery.feeds import feed_links, parse_feed
 from crawler.discovery.links import page_links, url_kind
 from crawler.discovery.sitemaps import parse_sitemap, sitemaps_in_robots
-from crawler.frontier import Frontier, parse_since
+from crawler.frontier import Frontier
 from pipelines.contracts.urls import canonical_url, dedup_key
+from pipelines.limits import parse_since
 
 
 def test_robots_sitemap_lines() -> None:

@@ -229,7 +229,7 @@ def _type_problem(name: str, value: Any, default: Any) -> str | None:
         ok = str(value).upper() in logging.getLevelNamesMapping()
         return None if ok else "must be a log level (DEBUG, INFO, WARNING, ERROR, CRITICAL)"
     if name == "NEWSCRAWL_SINCE":
-        from crawler.frontier import parse_since
+        from pipelines.limits import parse_since
 
         try:
             parse_since(value)

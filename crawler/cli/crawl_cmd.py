@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from crawler.frontier import parse_since
 from crawler.spiders.news import NewsSpider
+from pipelines.limits import parse_since
 
 from .checks import (check_distinct, check_output, check_url, finish_output, non_negative, one_line_errors,
                      parse_setting, seconds)

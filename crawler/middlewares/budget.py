@@ -8,28 +8,12 @@ from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
-from scrapy.settings import BaseSettings
 
 from pipelines.contracts.items import ArticleRecord
 from pipelines.contracts.urls import site_of
+from pipelines.limits import SiteLimits
 
 from .refusal import Skipped
-
-
-class SiteLimits:
-    """The limit `name` (max_pages, max_articles) for a site; 0 means none."""
-
-    def __init__(self, settings: BaseSettings) -> None:
-        self.default = {"max_pages": settings.getint("NEWSCRAWL_MAX_PAGES", 0),
-                        "max_articles": settings.getint("NEWSCRAWL_MAX_ARTICLES", 0)}
-        self.per_site: dict[str, dict[str, int]] = dict(settings.getdict("NEWSCRAWL_SITE_LIMITS"))
-
-    def get(self, site: str | None, name: str) -> int:
-        value = self.per_site.get(site or "", {}).get(name)
-        return int(value) if value else self.default[name]
-
-    def any(self, name: str) -> bool:
-        return bool(self.default[name] or any(v.get(name) for v in self.per_site.values()))
 
 
 class SiteBudgetMiddleware:

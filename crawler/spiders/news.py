@@ -21,11 +21,12 @@ from twisted.python.failure import Failure
 from crawler.addon import site_arguments
 from crawler.discovery.feeds import COMMON_FEEDS
 from crawler.discovery.links import url_kind
-from crawler.frontier import PRIORITY_DISCOVERY, Frontier, parse_since
+from crawler.frontier import PRIORITY_DISCOVERY, Frontier
 from crawler.middlewares.refusal import Skipped
 from crawler.sitesfile import load_sites_file
 from pipelines.contracts.items import RawPage
 from pipelines.contracts.signals import page_failed, request_done
+from pipelines.limits import parse_since
 from pipelines.state import StateStore, open_state_store
 from pipelines.workers import ExtractionWorkers, PageJob, PageResult
 

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawler.starturls import InvalidURL, check_start_url
 from pipelines.contracts.profiles import PROFILES
+from pipelines.contracts.urls import site_of
 from pipelines.limits import parse_since
 
 RUN_KEYS = {
@@ -124,21 +126,16 @@ def _site(entry: Any, index: int, locate: _Locator) -> SiteConfig:
     urls = list(entry.get("urls", [])) + ([entry["url"]] if "url" in entry else [])
     if not urls:
         raise SitesFileError(f"{locate.site_key(index, None)}: {where} has no url")
-    from crawler.cli.checks import check_url  # one URL rule for the CLI and the sites file
-    from crawler.cli.errors import UsageError
-
     for url in urls:
         try:
-            check_url(str(url))
-        except UsageError as exc:
+            check_start_url(str(url))
+        except InvalidURL as exc:
             raise SitesFileError(f"{locate.site_key(index, 'url' if 'url' in entry else 'urls')}: {exc}") from None
     profile = entry.get("profile")
     if profile is not None and profile not in PROFILES:
         raise SitesFileError(f"{locate.site_key(index, 'profile')}: unknown profile {profile!r}; "
                              f"known: {', '.join(sorted(PROFILES))}")
     _check_since(entry.get("since"), where, "since", locate, index)
-    from pipelines.contracts.urls import site_of
-
     return SiteConfig(
         urls=[str(u) for u in urls], name=entry.get("name") or site_of(str(urls[0])) or str(urls[0]),
         profile=profile, since=entry.get("since"), max_articles=entry.get("max_articles", 0),

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import ipaddress
 import logging
 import math
 import os
@@ -15,15 +14,13 @@ import re
 import tempfile
 from pathlib import Path
 from typing import Any, Callable, NoReturn
-from urllib.parse import urlsplit
 
 from scrapy.settings import BaseSettings, Settings
 
-from crawler.middlewares.secrets import redact
+from crawler.starturls import InvalidURL, check_start_url
 
 from .errors import UsageError
 
-_LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$", re.I)
 _SETTING_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _OWN_PREFIX = "NEWSCRAWL_"
 _SECONDS = ("_TIMEOUT", "_DELAY", "_INTERVAL", "_SECONDS")  # durations Scrapy reads as floats
@@ -69,53 +66,11 @@ def unknown_option_message(parser: argparse.ArgumentParser, extras: list[str]) -
 
 
 def check_url(url: str) -> str:
-    """An absolute http(s) URL with a valid host, or UsageError naming the problem.
-
-    The URL is quoted with any `user:password@` masked: error lines end up in cron mail.
-    """
-    shown = redact(url)
-    if not url.strip() or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
-        raise UsageError(f"invalid URL {shown!r}: empty, or contains spaces or control characters")
+    """An absolute http(s) URL with a valid host (crawler/starturls.py), or UsageError naming the problem."""
     try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  (raises ValueError for a bad port)
-    except ValueError as exc:
-        raise UsageError(f"invalid URL {shown!r}: {exc}") from None
-    if parts.scheme == "file" or ("://" not in url and Path(url).exists()):
-        local = parts.path if parts.scheme == "file" else url
-        raise UsageError(f"unsupported URL scheme in {shown!r}: only http and https are fetched; "
-                         f"for a saved page run `newscrawl extract {local}`")
-    if "://" not in url and _bare_host(url):
-        raise UsageError(f"unsupported URL scheme in {shown!r}: it has no http:// or https://; "
-                         f"did you mean {redact('https://' + url)!r}?")
-    if parts.scheme not in ("http", "https"):
-        raise UsageError(f"unsupported URL scheme in {shown!r}: only http and https are fetched")
-    if not parts.hostname:
-        raise UsageError(f"invalid URL {shown!r}: no host name")
-    if not _valid_host(parts.hostname):
-        raise UsageError(f"invalid URL {shown!r}: {parts.hostname!r} is not a valid host name")
-    return url
-
-
-def _bare_host(url: str) -> bool:
-    """`example.com/news` or `localhost:8080`: a URL someone typed without its scheme."""
-    netloc = url.split("/", 1)[0].rsplit("@", 1)[-1]
-    host, _, port = netloc.partition(":")
-    looks_like_host = "." in host or host == "localhost" or bool(port)
-    return bool(host) and (not port or port.isdigit()) and looks_like_host and _valid_host(host)
-
-
-def _valid_host(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-        return True
-    except ValueError:
-        pass
-    try:
-        ascii_host = host.rstrip(".").encode("idna").decode("ascii")
-    except UnicodeError:
-        return False
-    return len(ascii_host) <= 253 and all(_LABEL.match(label) for label in ascii_host.split("."))
+        return check_start_url(url)
+    except InvalidURL as exc:
+        raise UsageError(str(exc)) from None
 
 
 def check_output(path: str | None, option: str = "output") -> Path | None:

@@ -23,10 +23,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from crawler.pageanalysis import PageJob, PageResult, analyze_page  # noqa: E402
 from pipelines.contracts.items import RawPage  # noqa: E402
 from pipelines.errors import PageRejected  # noqa: E402
 from pipelines.process import process_page  # noqa: E402
-from pipelines.workers import ExtractionWorkers, PageJob  # noqa: E402
+from pipelines.workers import ExtractionWorkers  # noqa: E402
 
 FETCHED = "2026-01-01T00:00:00+00:00"
 
@@ -68,10 +69,11 @@ def bare_pool(files: list[tuple[Path, bytes]], jobs: int) -> float:
 
 
 def warm(files: list[tuple[Path, bytes]], jobs: int) -> float:
-    workers = ExtractionWorkers(jobs)
+    workers: ExtractionWorkers[PageJob, PageResult] = ExtractionWorkers(jobs, analyze_page)
     try:
-        def batch() -> list[PageJob]:
-            return [PageJob(RawPage(url=p.resolve().as_uri(), html="", fetched_at=FETCHED), body=b) for p, b in files]
+        def batch() -> list[tuple[None, PageJob]]:
+            return [(None, PageJob(RawPage(url=p.resolve().as_uri(), html="", fetched_at=FETCHED), body=b))
+                    for p, b in files]
         list(workers.imap(batch()))  # start-up and warm-up
         start = time.monotonic()
         list(workers.imap(batch()))

@@ -7,7 +7,7 @@
         print(record["title"], record["published_at"])
     run = crawl(urls=["https://example.com/news/a.html"], on_record=print)  # these pages only
     print(run.failures, run.summary["articles"])
-    assert validate(record) == []  # the record matches crawler/record.schema.json
+    assert validate(record) == []  # the record matches pipelines/contracts/record.schema.json
 
 Records are dicts with the fields of the record schema (README, "Record"). A crawl runs in
 a child process, as `newscrawl crawl` would (Twisted's reactor runs once per process, so
@@ -40,18 +40,18 @@ def extract(html: str | bytes, url: str, *, fetched_at: str | datetime | None = 
     `url` is the address the page was fetched from (`fetched_url`; the record's `url` is the
     page's `<link rel=canonical>` when it has one); `fetched_at` defaults to now;
     `content_type` (the HTTP header) helps decode bytes; `profile` names a site profile
-    (crawler/profiles). Raises PageRejected, whose `reason` is the code the crawl counts
+    (pipelines/contracts/profiles). Raises PageRejected, whose `reason` is the code the crawl counts
     (`not_article`, `empty`, `not_html`, `blocked`, ...), and ValueError for a bad URL.
     """
     from pipelines.contracts.items import RawPage
-    from pipelines.workers import PageJob, analyze
+    from crawler.pageanalysis import PageJob, analyze_page
 
     _checked_url(url)
     when = fetched_at or datetime.now(timezone.utc)
     raw = RawPage(url=url, html=html if isinstance(html, str) else "",
                   fetched_at=when.isoformat(timespec="seconds") if isinstance(when, datetime) else when,
                   content_type=content_type, profile=profile)
-    result = analyze(PageJob(raw, body=html if isinstance(html, bytes) else b""))
+    result = analyze_page(PageJob(raw, body=html if isinstance(html, bytes) else b""))
     if result.record is None:
         reason, detail = result.rejected or ("not_article", "no article found")
         raise PageRejected(reason, detail)
@@ -148,7 +148,7 @@ def crawl(sites: Iterable[str] = (), *, urls: Iterable[str] = (), since: str | N
     """
     from crawler.cli.checks import check_setting, default_settings
     from crawler.cli.errors import UsageError
-    from crawler.frontier import parse_since
+    from pipelines.limits import parse_since
 
     job: dict[str, Any] = {"sites": [_checked_url(u) for u in _listed(sites)],
                            "urls": [_checked_url(u) for u in _listed(urls)], "settings": {}}

@@ -4,7 +4,7 @@ Each HTML response with a 2xx status becomes the RawPage the crawl made of it (u
 http_status, Content-Type, body decoded by decode_html with that header) with what the
 crawl knew before fetching (requested URL, sitemap/feed date hints: the `metadata` record
 crawler/extensions/warc.py writes after it) and fetched_at = the record's WARC-Date. It
-then goes through the crawl's own page analysis (pipelines/workers.py `analyze`): pages the
+then goes through the crawl's own page analysis (crawler/pageanalysis.py): pages the
 crawl expected to be articles, or that look like one, give a record; listings, feeds,
 robots.txt, redirects, errors and repeats of a URL already extracted from this archive give
 nothing, as in the crawl. A WARC without our metadata (another crawler's) works the same,
@@ -22,9 +22,10 @@ from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.pageanalysis import PageJob, PageResult, analyze_page
 from pipelines.contracts.items import RawPage
 from pipelines.contracts.urls import dedup_key
-from pipelines.workers import ExtractionWorkers, PageJob
+from pipelines.workers import ExtractionWorkers
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 HTML_TYPES = ("text/html", "application/xhtml+xml")  # what the spider treats as a page
@@ -87,14 +88,18 @@ def _page(record: Any, archive: ArchiveIterator, max_bytes: int) -> FetchedPage 
 
 
 def extract_warc(
-    path: Path, max_bytes: int, workers: ExtractionWorkers | None = None
+    path: Path, max_bytes: int, workers: ExtractionWorkers[PageJob, PageResult] | None = None
 ) -> Iterator[dict[str, Any]]:
     """One dict per article page: its record, or {"input", "error"}; an unreadable archive ends with
     one error line. `workers` (the extract command's pool) analyzes pages in parallel."""
     seen: set[str] = set()
-    for job, result in (workers or ExtractionWorkers(0)).imap(_jobs(path, max_bytes)):
+    pool = workers or ExtractionWorkers(0, analyze_page)
+    entries = ((job, job if isinstance(job, PageJob) else None) for job in _jobs(path, max_bytes))
+    for job, result in pool.imap(entries):
         if isinstance(job, dict):
             yield job
+        elif result is None:
+            continue  # not reached: every PageJob gets a result
         elif result.record is not None:
             key = dedup_key(result.record.url)
             if key not in seen:  # as in the crawl: one record per canonical URL

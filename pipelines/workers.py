@@ -1,13 +1,14 @@
-"""The extraction stage on all cores: a process pool the crawl feeds with fetched pages.
+"""The extraction pool: a process pool the crawl feeds with fetched pages.
 
 Extraction costs 15-40 ms of CPU per page; inside Scrapy's event loop it would block
-downloads and use one core. Workers get the raw response (bytes, headers, flags)
-and return everything the crawl needs from the page: the record or the reason there
-is none, and the links to follow. The main process only downloads and schedules.
-Backpressure comes from Scrapy itself: callbacks waiting here hold their responses,
-and the engine stops downloading past SCRAPER_SLOT_MAX_ACTIVE_SIZE bytes of them.
+downloads and use one core. The pool is plumbing: it runs one page function (a module-level
+function, named by NEWSCRAWL_PAGE_FUNCTION for the crawl: crawler.pageanalysis.analyze_page)
+over jobs in worker processes and hands the results back. The main process only downloads
+and schedules. Backpressure comes from Scrapy itself: callbacks waiting here hold their
+responses, and the engine stops downloading past SCRAPER_SLOT_MAX_ACTIVE_SIZE bytes of them.
 
-Settings read: NEWSCRAWL_WORKERS (default: CPU count; 0 = extract in the event loop).
+Settings read: NEWSCRAWL_WORKERS (default: CPU count; 0 = run the function in the event loop),
+NEWSCRAWL_PAGE_FUNCTION.
 Workers are not recycled: ProcessPoolExecutor's max_tasks_per_child deadlocks the pool on
 Python 3.11 once a worker retires (measured here: a crawl stalled at 3,992 pages); worker
 memory stays flat without it (bench/crawl_bench.py --memory).
@@ -19,64 +20,16 @@ import asyncio
 import multiprocessing
 import os
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, TypeVar
+from typing import Any, Generic, TypeVar
 
-from pipelines.contracts.items import ArticleRecord, RawPage
+from scrapy.settings import BaseSettings
+from scrapy.utils.misc import load_object
 
-from .errors import PageRejected
-
-T = TypeVar("T")
-
-
-@dataclass
-class PageJob:
-    raw: RawPage
-    body: bytes = b""  # decoded in the worker when raw.html is empty
-    follow: bool = False  # read links, pagination and (homepage) feed links
-    homepage: bool = False
-    expect_article: bool = True  # listed in a sitemap/feed or asked for; else decided by the page
-
-
-@dataclass
-class PageResult:
-    record: ArticleRecord | None = None
-    rejected: tuple[str, str] | None = None  # (reason, detail) when the page is not a record
-    is_article: bool = False
-    links: list[str] = field(default_factory=list)
-    following: list[str] = field(default_factory=list)
-    feeds: list[str] = field(default_factory=list)
-
-
-def analyze(job: PageJob) -> PageResult:
-    """Everything the crawl needs from one page. Never raises: a failure is a rejection."""
-    from crawler.discovery.feeds import feed_links
-    from crawler.discovery.links import page_links
-    from crawler.spiders.pagesignals import looks_like_article
-
-    from .extraction.document import decode_html, parse_html
-    from .process import process_page
-
-    raw = job.raw
-    result = PageResult(is_article=job.expect_article)  # a listed page that fails to parse is still counted
-    try:
-        if not raw.html:
-            raw.html = decode_html(job.body, raw.content_type)
-        tree = parse_html(raw.html)
-        if job.follow:
-            result.links, result.following = page_links(tree, raw.url)
-            if job.homepage:
-                result.feeds = feed_links(tree, raw.url)
-        result.is_article = job.expect_article or looks_like_article(tree, raw.url)
-        if result.is_article:
-            result.record = process_page(raw, tree)
-            result.record.lastmod = raw.hints.get("lastmod")  # provenance for change detection
-    except PageRejected as exc:
-        result.rejected = (exc.reason, exc.detail)
-    except Exception as exc:  # noqa: BLE001  one page's bug must not stop the crawl
-        result.rejected = ("internal", f"{type(exc).__name__}: {exc}"[:300])
-    return result
+J = TypeVar("J")  # a job
+R = TypeVar("R")  # its result
+T = TypeVar("T")  # what a caller tags a job with
 
 
 def _worker_start() -> None:
@@ -87,50 +40,51 @@ def _worker_start() -> None:
     watch_parent()
 
 
-class ExtractionWorkers:
-    """A process pool (or, with 0 workers, the calling thread) running `analyze`."""
+class ExtractionWorkers(Generic[J, R]):
+    """A process pool (or, with 0 workers, the calling thread) running `function`."""
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None, function: Callable[[J], R] | str) -> None:
+        self.function: Callable[[J], R] = load_object(function) if isinstance(function, str) else function
         self.workers = (os.cpu_count() or 1) if workers is None else max(0, workers)
         self.executor: Executor | None = None
         if self.workers:
             context = multiprocessing.get_context("forkserver")
             # The fork server imports these once; workers fork from it already warm.
-            context.set_forkserver_preload(["pipelines.forkserver_guard", "pipelines.warm"])
+            context.set_forkserver_preload(["pipelines.forkserver_guard", "pipelines.warm", self.function.__module__])
             self.executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_worker_start)
 
     @classmethod
-    def from_settings(cls, settings: Any) -> ExtractionWorkers:
+    def from_settings(cls, settings: BaseSettings) -> ExtractionWorkers[Any, Any]:
         value = settings.get("NEWSCRAWL_WORKERS")
         workers = None if value in (None, "") else int(value)
-        return cls(workers)
+        return cls(workers, settings.get("NEWSCRAWL_PAGE_FUNCTION"))
 
-    async def analyze(self, job: PageJob) -> PageResult:
+    async def run(self, job: J) -> R:
         if self.executor is None:
-            return analyze(job)
+            return self.function(job)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, analyze, job)
+        return await loop.run_in_executor(self.executor, self.function, job)
 
-    def imap(self, jobs: Iterable[T]) -> Iterator[tuple[T, PageResult]]:
-        """(job, result) in input order, at most 16 pages per worker in flight (bounded memory).
-
-        A job may be a PageJob or anything else (an error to pass through in order)."""
+    def imap(self, entries: Iterable[tuple[T, J | None]]) -> Iterator[tuple[T, R | None]]:
+        """(tag, result) for each (tag, job), in input order, at most 16 jobs per worker in flight
+        (bounded memory). A None job (say an input already known bad, kept for its place in the
+        order) gives a None result."""
         if self.executor is None:
-            for job in jobs:
-                yield job, analyze(job) if isinstance(job, PageJob) else PageResult()
+            for tag, job in entries:
+                yield tag, self.function(job) if job is not None else None
             return
-        window: deque[tuple[T, Future[PageResult] | None]] = deque()
-        for job in jobs:
-            window.append((job, self.executor.submit(analyze, job) if isinstance(job, PageJob) else None))
+        window: deque[tuple[T, Future[R] | None]] = deque()
+        for tag, job in entries:
+            window.append((tag, self.executor.submit(self.function, job) if job is not None else None))
             if len(window) >= 16 * self.workers:  # room to work around one slow page
                 yield self._done(window.popleft())
         while window:
             yield self._done(window.popleft())
 
     @staticmethod
-    def _done(entry: tuple[T, Future[PageResult] | None]) -> tuple[T, PageResult]:
-        job, future = entry
-        return job, future.result() if future is not None else PageResult()
+    def _done(entry: tuple[T, Future[R] | None]) -> tuple[T, R | None]:
+        tag, future = entry
+        return tag, future.result() if future is not None else None
 
     def close(self) -> None:
         if self.executor is not None:

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from crawler import settings as defaults
+from crawler.pageanalysis import PageJob, PageResult, analyze_page
 from crawler.warcinput import extract_warc, is_warc
 from pipelines.contracts.items import RawPage
 from pipelines.errors import PageRejected
-from pipelines.workers import ExtractionWorkers, PageJob, PageResult
+from pipelines.workers import ExtractionWorkers
 
 from .checks import check_output, check_url, non_negative, one_line_errors, positive
 from .errors import UsageError
@@ -51,13 +52,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--url gives one page's URL, but several input files were given")
     # A pool costs a second to start: worth it from a handful of pages on.
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1) if len(files) >= 16 else 0
-    workers = ExtractionWorkers(jobs)
+    workers: ExtractionWorkers[PageJob, PageResult] = ExtractionWorkers(jobs, analyze_page)
     failed = written = 0
     # Written under a temporary name and renamed at the end, like the crawl's output: an
     # interrupted run must not leave a file that looks complete.
     out: IO[str] = partial_path(out_path).open("w", encoding="utf-8") if out_path else sys.stdout
     try:
-        pages = workers.imap(prepare(path, args.url, args.max_bytes) for path in files if not is_warc(path))
+        inputs = (prepare(path, args.url, args.max_bytes) for path in files if not is_warc(path))
+        pages = workers.imap((item, item if isinstance(item, PageJob) else None) for item in inputs)
         # WARC archives hold many pages each: crawler/warcinput.py reads them.
         warcs = (line for path in files if is_warc(path) for line in extract_warc(path, args.max_bytes, workers))
         for line in chain(warcs, (output_line(job, result) for job, result in pages)):
@@ -88,12 +90,12 @@ def prepare(path: Path, url: str | None, max_bytes: int) -> PageJob | dict[str, 
     return PageJob(raw, body=body)
 
 
-def output_line(job: PageJob | dict[str, Any], result: PageResult) -> dict[str, Any]:
+def output_line(job: PageJob | dict[str, Any], result: PageResult | None) -> dict[str, Any]:
     if isinstance(job, dict):
         return job
-    if result.record is not None:
+    if result is not None and result.record is not None:
         return result.record.to_dict()
-    reason, detail = result.rejected or ("not_article", "no article found")
+    reason, detail = (result.rejected if result is not None else None) or ("not_article", "no article found")
     return {"input": job.raw.input, "error": f"{reason}: {detail}"}
 
 

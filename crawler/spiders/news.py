@@ -23,12 +23,13 @@ from crawler.discovery.feeds import COMMON_FEEDS
 from crawler.discovery.links import url_kind
 from crawler.frontier import PRIORITY_DISCOVERY, Frontier
 from crawler.middlewares.refusal import Skipped
+from crawler.pageanalysis import PageJob, PageResult, analyze_page
 from crawler.sitesfile import load_sites_file
 from pipelines.contracts.items import RawPage
 from pipelines.contracts.signals import page_failed, request_done
 from pipelines.limits import parse_since
 from pipelines.state import StateStore, open_state_store
-from pipelines.workers import ExtractionWorkers, PageJob, PageResult
+from pipelines.workers import ExtractionWorkers
 
 from .discovery import DiscoveryMixin
 from .failures import describe_failure
@@ -47,7 +48,8 @@ def split_urls(value: str | list[str] | None) -> list[str]:
 
 class NewsSpider(DiscoveryMixin, Spider):
     """Settings read: NEWSCRAWL_SINCE, NEWSCRAWL_DEPTH, NEWSCRAWL_MAX_PAGINATION, NEWSCRAWL_SITES_FILE,
-    NEWSCRAWL_STATE_DIR, NEWSCRAWL_WORKERS (the extraction processes, see pipelines/workers.py)."""
+    NEWSCRAWL_STATE_DIR, NEWSCRAWL_WORKERS and NEWSCRAWL_PAGE_FUNCTION (the extraction processes, see
+    pipelines/workers.py)."""
 
     name = "news"
 
@@ -60,7 +62,7 @@ class NewsSpider(DiscoveryMixin, Spider):
         self.site_options = site_options or {}  # root URL -> since, depth, profile (sites file)
         self.frontier = Frontier()
         self.state: StateStore | None = None
-        self.workers = ExtractionWorkers(0)  # replaced from settings in from_crawler
+        self.workers: ExtractionWorkers[PageJob, PageResult] = ExtractionWorkers(0, analyze_page)  # see configure()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -162,7 +164,7 @@ class NewsSpider(DiscoveryMixin, Spider):
         )
         job = PageJob(raw, body=response.body, follow=follow, homepage=bool(meta.get("homepage")),
                       expect_article=bool(meta.get("article")) or not follow)
-        result = await self.workers.analyze(job)
+        result = await self.workers.run(job)
         if result.is_article:  # each one ends as a record or a drop: article_pages = articles + dropped
             self.count("article_pages", requested)
         for request in self.follow_links(response.url, result, meta):

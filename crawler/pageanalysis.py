@@ -1,0 +1,61 @@
+"""One fetched page -> everything the crawl needs from it: the record or the reason there is
+none, whether it is an article, and the links, pagination and feeds to follow.
+
+This is the function the extraction pool (pipelines/workers.py) runs in its worker processes,
+named by NEWSCRAWL_PAGE_FUNCTION; the spider, `newscrawl extract` and WARC re-extraction all
+use it, so a page gives the same record whichever way it came in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crawler.discovery.feeds import feed_links
+from crawler.discovery.links import page_links
+from crawler.spiders.pagesignals import looks_like_article
+from pipelines.contracts.items import ArticleRecord, RawPage
+from pipelines.errors import PageRejected
+from pipelines.extraction.document import decode_html, parse_html
+from pipelines.process import process_page
+
+
+@dataclass
+class PageJob:
+    raw: RawPage
+    body: bytes = b""  # decoded in the worker when raw.html is empty
+    follow: bool = False  # read links, pagination and (homepage) feed links
+    homepage: bool = False
+    expect_article: bool = True  # listed in a sitemap/feed or asked for; else decided by the page
+
+
+@dataclass
+class PageResult:
+    record: ArticleRecord | None = None
+    rejected: tuple[str, str] | None = None  # (reason, detail) when the page is not a record
+    is_article: bool = False
+    links: list[str] = field(default_factory=list)
+    following: list[str] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
+
+
+def analyze_page(job: PageJob) -> PageResult:
+    """Everything the crawl needs from one page. Never raises: a failure is a rejection."""
+    raw = job.raw
+    result = PageResult(is_article=job.expect_article)  # a listed page that fails to parse is still counted
+    try:
+        if not raw.html:
+            raw.html = decode_html(job.body, raw.content_type)
+        tree = parse_html(raw.html)
+        if job.follow:
+            result.links, result.following = page_links(tree, raw.url)
+            if job.homepage:
+                result.feeds = feed_links(tree, raw.url)
+        result.is_article = job.expect_article or looks_like_article(tree, raw.url)
+        if result.is_article:
+            result.record = process_page(raw, tree)
+            result.record.lastmod = raw.hints.get("lastmod")  # provenance for change detection
+    except PageRejected as exc:
+        result.rejected = (exc.reason, exc.detail)
+    except Exception as exc:  # noqa: BLE001  one page's bug must not stop the crawl
+        result.rejected = ("internal", f"{type(exc).__name__}: {exc}"[:300])
+    return result

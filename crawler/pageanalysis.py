@@ -14,6 +14,7 @@ from crawler.discovery.feeds import feed_links
 from crawler.discovery.links import page_links
 from crawler.spiders.pagesignals import looks_like_article
 from pipelines.contracts.items import ArticleRecord, RawPage
+from pipelines.contracts.profiles import PROFILES
 from pipelines.errors import PageRejected
 from pipelines.extraction.document import decode_html, parse_html
 from pipelines.process import process_page
@@ -50,7 +51,8 @@ def analyze_page(job: PageJob) -> PageResult:
             result.links, result.following = page_links(tree, raw.url)
             if job.homepage:
                 result.feeds = feed_links(tree, raw.url)
-        result.is_article = job.expect_article or looks_like_article(tree, raw.url)
+        profile = PROFILES.get(raw.profile or "")
+        result.is_article = job.expect_article or looks_like_article(tree, raw.url, profile.article_url if profile else None)
         if result.is_article:
             result.record = process_page(raw, tree)
             result.record.lastmod = raw.hints.get("lastmod")  # provenance for change detection

@@ -12,6 +12,9 @@ from crawler.discovery.feeds import feed_links, parse_feed
 from crawler.discovery.links import page_links, url_kind
 from crawler.discovery.sitemaps import parse_sitemap, sitemaps_in_robots
 from crawler.frontier import Frontier
+from crawler.spiders import discovery as spider_discovery
+from crawler.spiders.news import NewsSpider
+from pipelines.contracts.profiles import SiteProfile
 from pipelines.contracts.urls import canonical_url, dedup_key
 from pipelines.limits import parse_since
 
@@ -132,3 +135,25 @@ def test_since_forms(value: str) -> None:
 def test_since_rejects_nonsense() -> None:
     with pytest.raises(ValueError, match="invalid since value"):
         parse_since("last tuesday")
+
+
+EXAMPLE = SiteProfile(name="example", domains=("example.com",), feeds=("https://example.com/feeds/latest.xml",),
+                      sitemaps=("https://example.com/maps/news.xml",), article_url=r"^https://example\.com/s/\w+$")
+
+
+def test_profile_article_pattern_classifies_urls() -> None:
+    assert url_kind("https://example.com/s/q7") == "other"  # too little to go on from the shape
+    assert url_kind("https://example.com/s/q7", EXAMPLE.article_url) == "article"
+
+
+def test_profile_feeds_and_sitemaps_seed_discovery(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spider_discovery, "PROFILES", {"example": EXAMPLE})
+    spider = NewsSpider()
+    spider.frontier.add_site("https://example.com/", profile="example")
+    requests = list(spider.sitemaps_then_homepage("https://example.com/", "https://example.com/robots.txt", []))
+    assert [(r.url, r.meta.get("discovery_callback")) for r in requests] == [
+        ("https://example.com/maps/news.xml", "parse_sitemap"),  # robots.txt named none: the profile's
+        ("https://example.com/feeds/latest.xml", "parse_feed"),
+        ("https://example.com/", None),  # then the homepage
+    ]
+    assert spider.article_pattern("https://example.com/s/q7") == EXAMPLE.article_url

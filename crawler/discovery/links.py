@@ -23,8 +23,13 @@ _LONG_ID = re.compile(r"\d{5,}")
 _ARTICLE_EXT = re.compile(r"\.(?:s?html?|php|aspx?|cms|ldo|vnp|tpo|chn|story)$", re.I)
 
 
-def url_kind(url: str) -> str:
-    """`article`, `listing`, `pagination`, `calendar`, `asset` or `other`, from the URL alone."""
+def url_kind(url: str, article_url: str | None = None) -> str:
+    """`article`, `listing`, `pagination`, `calendar`, `asset` or `other`, from the URL alone.
+
+    `article_url` is a site profile's pattern (re.match): a URL it matches is an article.
+    """
+    if article_url and re.match(article_url, url):
+        return "article"
     parts = urlsplit(url)
     path = parts.path or "/"
     last = path.rstrip("/").rsplit("/", 1)[-1].lower()

@@ -15,6 +15,7 @@ from crawler.discovery.links import url_kind
 from crawler.discovery.sitemaps import COMMON_SITEMAPS, parse_sitemap, sitemaps_in_robots
 from crawler.frontier import PRIORITY_DISCOVERY, Frontier, SiteState
 from crawler.middlewares.unreachable import UNREACHABLE
+from pipelines.contracts.profiles import PROFILES, SiteProfile
 from pipelines.contracts.urls import site_of
 
 from .failures import describe_failure
@@ -93,17 +94,32 @@ class DiscoveryMixin:
         if site and site in self.frontier.sites:
             stats.inc_value(f"newscrawl/site/{site}/{name}")
 
+    def profile_of(self, url: str) -> SiteProfile | None:
+        """The site profile of the site `url` belongs to (sites file, else its host)."""
+        state = self.frontier.site_for(url)
+        return PROFILES.get(state.profile) if state is not None and state.profile else None
+
+    def article_pattern(self, url: str) -> str | None:
+        profile = self.profile_of(url)
+        return profile.article_url if profile is not None else None
+
     def parse_robots(self, response: Response) -> Iterator[Request]:
         text = response.body.decode("utf-8", "replace") if response.status == 200 else ""
         yield from self.sitemaps_then_homepage(response.meta["site_root"], response.url, sitemaps_in_robots(text))
 
     def sitemaps_then_homepage(self, root: str, robots_url: str, sitemaps: list[str]) -> Iterator[Request]:
-        found = [url for url in sitemaps if self.frontier.site_for(url)]
+        """The sitemaps robots.txt names and the site profile's (else the usual places), the
+        profile's feeds, then the homepage."""
+        profile = self.profile_of(root)
+        listed = [*sitemaps, *(profile.sitemaps if profile is not None else ())]
+        found = [url for url in listed if self.frontier.site_for(url)]
         if not found:
             found = [urljoin(robots_url, path) for path in COMMON_SITEMAPS[:3]]
         for url in found:
             if self.frontier.mark_seen(url):
                 yield self.discovery_request(url, self.parse_sitemap)
+        if profile is not None:
+            yield from self.feed_requests(profile.feeds)
         yield self.homepage_request(root)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
@@ -143,7 +159,7 @@ class DiscoveryMixin:
     def entry_requests(self, entries: list[Entry], base_url: str) -> Iterator[Request]:
         for entry in entries:
             url = urljoin(base_url, entry.url)
-            if url_kind(url) in ("listing", "pagination", "calendar"):
+            if url_kind(url, self.article_pattern(url)) in ("listing", "pagination", "calendar"):
                 # Sitemaps list sections too (a "pages" sitemap): read their links, never extract them.
                 yield from self.page_request(url, 1)
                 continue

@@ -26,7 +26,9 @@ from crawler.middlewares.refusal import Skipped
 from crawler.pageanalysis import PageJob, PageResult, analyze_page
 from crawler.sitesfile import load_sites_file
 from pipelines.contracts.items import RawPage
+from pipelines.contracts.profiles import profile_for_host
 from pipelines.contracts.signals import page_failed, request_done
+from pipelines.contracts.urls import host_of
 from pipelines.limits import parse_since
 from pipelines.state import StateStore, open_state_store
 from pipelines.workers import ExtractionWorkers
@@ -104,8 +106,9 @@ class NewsSpider(DiscoveryMixin, Spider):
         self.configure()
         for root in self.site_urls:
             options = self.site_options.get(root, {})
+            by_host = profile_for_host(host_of(root))
             self.frontier.add_site(root, since=parse_since(options.get("since")), depth=options.get("depth"),
-                                   profile=options.get("profile"))
+                                   profile=options.get("profile") or (by_host.name if by_host else None))
         if not self.crawler.settings.getbool("NEWSCRAWL_SEED", True):
             return  # a distributed worker: the shared queue feeds it
         for url in self.article_urls:
@@ -207,7 +210,7 @@ class NewsSpider(DiscoveryMixin, Spider):
         for url in result.following:
             yield from self.page_request(url, depth, pagination=True)
         for url in result.links:
-            kind = url_kind(url)
+            kind = url_kind(url, self.article_pattern(url))
             if kind == "article":
                 state = self.frontier.site_for(url)
                 if state is not None and state.discovery_pending > 0:

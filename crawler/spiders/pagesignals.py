@@ -24,9 +24,10 @@ def canonical_of(html: str, base_url: str) -> str | None:
     return urljoin(base_url, href.group(1)) if href else None
 
 
-def looks_like_article(tree: HtmlElement, url: str) -> bool:
-    """A page reached through a link is extracted only if it says it is an article."""
-    if url_kind(url) == "article":
+def looks_like_article(tree: HtmlElement, url: str, article_url: str | None = None) -> bool:
+    """A page reached through a link is extracted only if it (or its site profile's
+    `article_url` pattern) says it is an article."""
+    if url_kind(url, article_url) == "article":
         return True
     for meta in tree.iter("meta"):
         key = (meta.get("property") or meta.get("name") or "").lower()

@@ -1,4 +1,5 @@
-"""Vietnamese news sites (facts and sources: docs/sites-vn.md).
+"""Vietnamese news sites (the evidence for each: its fixture in tests/fixtures/profiles/<name>/,
+whose meta.json says where the page came from).
 
 All of them keep Asia/Ho_Chi_Minh time (UTC+7, no DST) and write dates day-first.
 """

@@ -55,7 +55,6 @@ def analyze_page(job: PageJob) -> PageResult:
         result.is_article = job.expect_article or looks_like_article(tree, raw.url, profile.article_url if profile else None)
         if result.is_article:
             result.record = process_page(raw, tree)
-            result.record.lastmod = raw.hints.get("lastmod")  # provenance for change detection
     except PageRejected as exc:
         result.rejected = (exc.reason, exc.detail)
     except Exception as exc:  # noqa: BLE001  one page's bug must not stop the crawl

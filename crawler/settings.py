@@ -37,12 +37,11 @@ DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 opens an HTTP control port by default
 
+# Records arrive extracted, normalized and checked against the schema (pipelines/process.py, run by
+# the extraction workers); these decide which are written, and write them.
 ITEM_PIPELINES = {
-    "pipelines.extract.ExtractPipeline": 100,
-    "pipelines.normalize.NormalizePipeline": 200,
-    "pipelines.validate.ValidatePipeline": 300,
-    "pipelines.dedup.DedupPipeline": 400,
     "pipelines.limits.SincePipeline": 350,
+    "pipelines.dedup.DedupPipeline": 400,
     "pipelines.limits.ArticleLimitPipeline": 410,
     "pipelines.dedup.UnchangedPipeline": 420,
     "pipelines.neardup.NearDuplicatePipeline": 430,

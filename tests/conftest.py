@@ -1,8 +1,16 @@
-"""Shared test helpers: fixture paths, the CLI as a subprocess, a local HTTP server."""
+"""Shared test helpers: fixture paths, the CLI (in this process, or as a subprocess for crawls),
+a local HTTP server.
+
+Lanes: `pytest` runs the default lane (seconds: no crawl, no server process); tests marked
+`slow` (end-to-end crawls, kill -9, redis-server, scrapyd, fuzzing) run with
+`pytest -m "slow or not slow"`, as .ci/run does.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import io
 import json
 import os
 import subprocess
@@ -29,6 +37,26 @@ def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 120) -> subprocess.Co
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`newscrawl ARGS` in this process (no interpreter start-up), for commands that do not crawl:
+    extract, validate, export, and every usage error. Reaching a crawl is a test failure (a
+    Twisted reactor cannot start twice in one process): run those with run_cli."""
+    from crawler.cli import crawl_cmd, main, run_cmd, url_cmd, worker_cmd
+
+    def crawl_started(*_: object, **__: object) -> str:
+        raise AssertionError(f"`newscrawl {' '.join(args)}` started a crawl: use run_cli")
+
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        for module in (crawl_cmd, url_cmd, run_cmd, worker_cmd):
+            patch.setattr(module, "run_crawl", crawl_started)
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse's own errors
+            code = exc.code if isinstance(exc.code, int) else 2
+    return subprocess.CompletedProcess(["newscrawl", *args], code, out.getvalue(), err.getvalue())
 
 
 def json_lines(text: str) -> list[dict[str, Any]]:

@@ -55,6 +55,7 @@ def test_validate_names_each_problem() -> None:
     assert any("content_hash" in p for p in problems), problems
 
 
+@pytest.mark.slow
 def test_crawl_sites_as_an_iterator(site: HealthySite) -> None:
     run = crawl([site.base + "/"], settings=LOCAL)
     records = list(run)
@@ -64,6 +65,7 @@ def test_crawl_sites_as_an_iterator(site: HealthySite) -> None:
     assert run.summary["articles"] == 3 and run.summary["sites"]["127.0.0.1"]["articles"] == 3
 
 
+@pytest.mark.slow
 def test_crawl_urls_with_a_callback(site: HealthySite) -> None:
     seen: list[str] = []
     good, missing = site.base + story_path("good-1"), site.base + story_path("not-there")
@@ -83,6 +85,7 @@ def test_crawl_refuses_bad_arguments_before_starting() -> None:
             crawl(**kwargs)
 
 
+@pytest.mark.slow
 def test_leaving_the_loop_early_stops_the_crawl(site: HealthySite, tmp_path: Path) -> None:
     run = crawl([site.base + "/"], settings=LOCAL)
     with run:

@@ -10,7 +10,7 @@ from typing import Iterator
 import pytest
 
 from crawler.cli import crawl_cmd, main, run_cmd, url_cmd
-from tests.conftest import run_cli
+from tests.conftest import cli, run_cli
 from tests.hostileserver import HostileServer
 from tests.hostilesite import HealthySite, crawl
 
@@ -167,6 +167,7 @@ def test_sites_file_that_is_not_text(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert_one_line_error(code, err, "not a UTF-8 text file")
 
 
+@pytest.mark.slow
 def test_real_cli_refuses_before_fetching_anything(tmp_path: Path) -> None:
     """End to end: the installed command, a live server that must see no request."""
     with HostileServer() as server:
@@ -185,6 +186,7 @@ def test_real_cli_refuses_before_fetching_anything(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sites.toml"]
 
 
+@pytest.mark.slow
 def test_a_crawl_cut_short_leaves_no_complete_looking_output(tmp_path: Path) -> None:
     with HostileServer() as server:
         site = HealthySite(server)
@@ -198,7 +200,7 @@ def test_a_crawl_cut_short_leaves_no_complete_looking_output(tmp_path: Path) -> 
 
 def test_extract_output_is_complete_or_absent(tmp_path: Path) -> None:
     (tmp_path / "bad.html.gz").write_bytes(b"not gzip")
-    result = run_cli("extract", str(tmp_path / "bad.html.gz"), "-o", str(tmp_path / "out.jsonl"))
+    result = cli("extract", str(tmp_path / "bad.html.gz"), "-o", str(tmp_path / "out.jsonl"))
     assert result.returncode == 1 and "Traceback" not in result.stderr  # documented: a line, not an abort
     assert '"error": "unreadable' in (tmp_path / "out.jsonl").read_text(encoding="utf-8")
     assert not list(tmp_path.glob(".*.part"))

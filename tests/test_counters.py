@@ -41,6 +41,7 @@ def busy_site(site: HealthySite) -> None:
     site.build()
 
 
+@pytest.mark.slow
 def test_summary_json_and_text_add_up(site: HealthySite, tmp_path: Path) -> None:
     busy_site(site)
     result = crawl(site, tmp_path)
@@ -88,6 +89,7 @@ def test_progress_line_uses_the_summary_counters() -> None:
     assert "failed_links (other URLs not fetched): http_error 26" in text
 
 
+@pytest.mark.slow
 def test_article_quota_is_a_skip_not_a_failure(site: HealthySite, tmp_path: Path) -> None:
     for i in range(40):  # more than Scrapy keeps in flight: the later ones meet the quota unsent
         site.add(story_path(f"extra-{i}"), article_html(f"Extra story number {i}"))
@@ -105,6 +107,7 @@ def closed_port() -> int:
         return int(sock.getsockname()[1])  # nothing listens once it is closed
 
 
+@pytest.mark.slow
 def test_a_site_without_a_server_ends_at_its_first_request(tmp_path: Path) -> None:
     base = f"http://127.0.0.1:{closed_port()}"
     stats = tmp_path / "stats.json"
@@ -125,6 +128,7 @@ def write_sites(tmp_path: Path, base: str, run_table: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_run_without_run_table_names_its_own_directories(site: HealthySite, tmp_path: Path) -> None:
     refused = run_cli("run", str(write_sites(tmp_path, site.base, "")))
     # Loopback is refused in run mode: the message names the key that allows it.

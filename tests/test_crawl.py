@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.validate import schema_errors
-from tests.conftest import json_lines, run_cli
+from tests.conftest import cli, json_lines, run_cli
 from tests.mockserver import MockServer, Route
 from tests.testsite import LocalNewsSite
 
@@ -28,6 +28,7 @@ def article_paths(server: MockServer, site: LocalNewsSite) -> list[str]:
     return [path.split("?")[0] for path, _ in server.request_log if path.split("?")[0] in known]
 
 
+@pytest.mark.slow
 def test_full_crawl_finds_every_article_once(server: MockServer, tmp_path: Path) -> None:
     site = LocalNewsSite(server)
     records, stats, stderr = crawl(site, tmp_path)
@@ -48,6 +49,7 @@ def test_full_crawl_finds_every_article_once(server: MockServer, tmp_path: Path)
     assert "newscrawl: 14 articles" in stderr and "127.0.0.1:" in stderr
 
 
+@pytest.mark.slow
 def test_newest_first(server: MockServer, tmp_path: Path) -> None:
     site = LocalNewsSite(server)
     crawl(site, tmp_path, "-s", "CONCURRENT_REQUESTS=1")
@@ -57,6 +59,7 @@ def test_newest_first(server: MockServer, tmp_path: Path) -> None:
     assert fetched_dated == dated
 
 
+@pytest.mark.slow
 def test_since_fetches_only_recent_articles(server: MockServer, tmp_path: Path) -> None:
     site = LocalNewsSite(server)
     cutoff = site.stories[5].when  # stories 0..5 are inside the window
@@ -67,6 +70,7 @@ def test_since_fetches_only_recent_articles(server: MockServer, tmp_path: Path) 
     assert stats["sites"]["127.0.0.1"]["skipped"]["older_than_since"] >= len(site.stories) - len(inside) - 2
 
 
+@pytest.mark.slow
 def test_max_articles_and_max_pages(server: MockServer, tmp_path: Path) -> None:
     site = LocalNewsSite(server)
     records, stats, _ = crawl(site, tmp_path, "--max-articles", "3")
@@ -78,6 +82,7 @@ def test_max_articles_and_max_pages(server: MockServer, tmp_path: Path) -> None:
     assert stats["sites"]["127.0.0.1"]["skipped"]["max_pages"] >= 1
 
 
+@pytest.mark.slow
 def test_crawl_delay_and_retry_after_are_respected(tmp_path: Path) -> None:
     with MockServer() as server:
         site = LocalNewsSite(server, count=4, robots_extra="Crawl-delay: 0.4\n")
@@ -106,11 +111,12 @@ def test_usage_errors(tmp_path: Path) -> None:
         (("crawl", "http://example.com/", "--max-pages", "-3"), "expected a number >= 0"),
         (("crawl", "http://example.com/", "-s", "NOVALUE"), "-s expects NAME=VALUE"),
     ]:
-        result = run_cli(*args)
+        result = cli(*args)
         assert result.returncode == 2, args
         assert message in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ["/", "/world/", "/archive/2024/03/20/"])
 def test_listing_pages_never_become_records(server: MockServer, tmp_path: Path, path: str) -> None:
     site = LocalNewsSite(server)

@@ -20,6 +20,8 @@ from tests.conftest import ROOT
 from tests.mockserver import MockServer
 from tests.testsite import LocalNewsSite
 
+pytestmark = pytest.mark.slow  # end-to-end: real crawls (and servers) in subprocesses
+
 ENV = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
 
 

@@ -13,9 +13,11 @@ import pytest
 
 from pipelines.output import complete_parts, read_part
 from pipelines.validate import schema_errors
-from tests.conftest import run_cli
+from tests.conftest import cli, run_cli
 from tests.mockserver import MockServer
 from tests.testsite import LocalNewsSite
+
+pytestmark = pytest.mark.slow  # end-to-end: real crawls (and servers) in subprocesses
 
 NEWEST = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(hours=1)
 EXPECTED_TYPES = {
@@ -74,7 +76,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[s
         site = LocalNewsSite(server, newest=NEWEST)
         (tmp / "sites.toml").write_text(
             '[run]\noutput = "out"\nstate = "state"\nallow_private = true\n'
-            "settings = { DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, NEWSCRAWL_PART_RECORDS = 4 }\n\n"
+            "settings = { DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, NEWSCRAWL_PART_RECORDS = 4, NEWSCRAWL_WORKERS = 0 }\n\n"
             f'[[site]]\nurl = "{site.base}/"\n',
             encoding="utf-8",
         )
@@ -90,7 +92,7 @@ def test_parquet_export_reads_in_duckdb_with_schema_types(
 ) -> None:
     out, records = crawled
     dest = tmp_path / "dataset"
-    result = run_cli("export", str(out), "--format", "parquet", str(dest))
+    result = cli("export", str(out), "--format", "parquet", str(dest))
     assert result.returncode == 0, result.stderr
     assert "14 records from" in result.stderr
     files = sorted(p.relative_to(dest / "data").as_posix() for p in dest.rglob("*.parquet"))
@@ -126,7 +128,7 @@ def test_parquet_export_reads_in_duckdb_with_schema_types(
 def test_dataset_card(crawled: tuple[Path, list[dict[str, Any]]], tmp_path: Path) -> None:
     out, records = crawled
     dest = tmp_path / "dataset"
-    assert run_cli("export", str(out), str(dest)).returncode == 0
+    assert cli("export", str(out), str(dest)).returncode == 0
     card = json.loads((dest / "dataset_card.json").read_text(encoding="utf-8"))
     assert card["records"] == len(records) and card["format"] == "parquet"
     assert card["counts"]["site"] == {"127.0.0.1": len(records)}
@@ -148,14 +150,14 @@ def test_jsonl_export_by_language_validates(
 ) -> None:
     out, records = crawled
     dest = tmp_path / "jsonl"
-    result = run_cli("export", str(out), "--format", "jsonl", "--by", "language", str(dest))
+    result = cli("export", str(out), "--format", "jsonl", "--by", "language", str(dest))
     assert result.returncode == 0, result.stderr
     files = list(dest.rglob("*.jsonl"))
     assert [f.parent.name for f in files] == ["language=en"]
     exported = [json.loads(line) for f in files for line in f.read_text(encoding="utf-8").splitlines()]
     assert sorted(r["content_hash"] for r in exported) == sorted(r["content_hash"] for r in records)
     assert all(schema_errors(r) == [] for r in exported)
-    assert run_cli("validate", str(dest)).returncode == 0
+    assert cli("validate", str(dest)).returncode == 0
 
 
 def test_export_refuses_bad_arguments_and_keeps_dest(
@@ -165,16 +167,16 @@ def test_export_refuses_bad_arguments_and_keeps_dest(
     dest = tmp_path / "dataset"
     dest.mkdir()
     (dest / "keep.txt").write_text("mine")
-    taken = run_cli("export", str(out), str(dest))
+    taken = cli("export", str(out), str(dest))
     assert taken.returncode == 2 and "exists and is not empty" in taken.stderr
     assert (dest / "keep.txt").read_text() == "mine"
-    assert run_cli("export", str(tmp_path / "nothing"), str(tmp_path / "x")).returncode == 2
+    assert cli("export", str(tmp_path / "nothing"), str(tmp_path / "x")).returncode == 2
     (tmp_path / "empty-out").mkdir()
-    no_parts = run_cli("export", str(tmp_path / "empty-out"), str(tmp_path / "x"))
+    no_parts = cli("export", str(tmp_path / "empty-out"), str(tmp_path / "x"))
     assert no_parts.returncode == 2 and "no complete parts" in no_parts.stderr
-    bad_key = run_cli("export", str(out), "--by", "site,author", str(tmp_path / "x"))
+    bad_key = cli("export", str(out), "--by", "site,author", str(tmp_path / "x"))
     assert bad_key.returncode == 2 and not (tmp_path / "x").exists()
-    replaced = run_cli("export", str(out), "--overwrite", "--by", "none", str(dest))
+    replaced = cli("export", str(out), "--overwrite", "--by", "none", str(dest))
     assert replaced.returncode == 0, replaced.stderr
     assert not (dest / "keep.txt").exists()
     assert [p.name for p in (dest / "data").glob("*.parquet")] == ["part-00000.parquet"]

@@ -6,7 +6,7 @@ import gzip
 import unicodedata
 from pathlib import Path
 
-from tests.conftest import json_lines, run_cli
+from tests.conftest import cli, json_lines
 from tests.pages import article_html
 
 VI_TITLE = "Hội nghị toàn quốc tổng kết Ngành Tổ chức xây dựng Đảng"
@@ -53,7 +53,7 @@ def test_bad_inputs_each_get_an_error_line(tmp_path: Path) -> None:
     (tmp_path / "truncated.html.gz").write_bytes(good[: len(good) // 2])
     (tmp_path / "huge.html").write_bytes(b"<html><body>" + b"<p>x</p>" * (20 * 1024 * 1024 // 8) + b"</body></html>")
     (tmp_path / "listing.html").write_text("<html><body><h1>Tags</h1><a href='/a'>A</a></body></html>")
-    result = run_cli("extract", *(str(tmp_path / n) for n in
+    result = cli("extract", *(str(tmp_path / n) for n in
                      ("empty.html", "image.html", "truncated.html.gz", "huge.html", "listing.html")))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -72,7 +72,7 @@ def test_good_and_bad_inputs_mixed(tmp_path: Path) -> None:
     (tmp_path / "a" / "b" / "two.html.gz").write_bytes(gzip.compress(vi_page().encode("utf-8")))
     (tmp_path / "a" / "notes.txt").write_text("not a page")
     (tmp_path / "a" / "empty.htm").write_bytes(b"")
-    result = run_cli("extract", str(tmp_path / "a"))
+    result = cli("extract", str(tmp_path / "a"))
     lines = json_lines(result.stdout)
     assert [Path(line["input"]).name for line in lines] == ["two.html.gz", "empty.htm", "one.html"]
     assert [("error" in line) for line in lines] == [False, True, False]
@@ -82,7 +82,7 @@ def test_good_and_bad_inputs_mixed(tmp_path: Path) -> None:
 def test_windows_1258_page_decodes_to_nfc(tmp_path: Path) -> None:
     page = tmp_path / "cp1258.html"
     page.write_bytes(encode_cp1258(vi_page(charset="windows-1258")))
-    result = run_cli("extract", str(page), "--url", "https://baomau.vn/a.html")
+    result = cli("extract", str(page), "--url", "https://baomau.vn/a.html")
     assert result.returncode == 0, result.stdout + result.stderr
     [record] = json_lines(result.stdout)
     assert record["title"] == VI_TITLE
@@ -94,7 +94,7 @@ def test_windows_1258_page_decodes_to_nfc(tmp_path: Path) -> None:
 def test_mislabeled_charset_utf8_page(tmp_path: Path) -> None:
     page = tmp_path / "mislabeled.html"
     page.write_bytes(vi_page(charset="iso-8859-1").encode("utf-8"))  # says latin-1, is UTF-8
-    result = run_cli("extract", str(page))
+    result = cli("extract", str(page))
     assert result.returncode == 0, result.stdout
     [record] = json_lines(result.stdout)
     assert record["title"] == VI_TITLE
@@ -104,13 +104,13 @@ def test_mislabeled_charset_utf8_page(tmp_path: Path) -> None:
 def test_usage_errors_are_one_line(tmp_path: Path) -> None:
     page = tmp_path / "p.html"
     page.write_text(vi_page(), encoding="utf-8")
-    twice = run_cli("extract", str(page), str(page), "--url", "https://example.com/a")
+    twice = cli("extract", str(page), str(page), "--url", "https://example.com/a")
     assert twice.returncode == 2
     assert twice.stderr.strip().splitlines() == [
         "newscrawl extract: error: --url gives one page's URL, but several input files were given"]
-    bad_url = run_cli("extract", str(page), "--url", "ftp://example.com/a")
+    bad_url = cli("extract", str(page), "--url", "ftp://example.com/a")
     assert bad_url.returncode == 2 and "unsupported URL scheme" in bad_url.stderr
-    bad_out = run_cli("extract", str(page), "-o", str(tmp_path / "no" / "such" / "dir" / "out.jsonl"))
+    bad_out = cli("extract", str(page), "-o", str(tmp_path / "no" / "such" / "dir" / "out.jsonl"))
     assert bad_out.returncode == 2 and "does not exist" in bad_out.stderr
     for result in (twice, bad_url, bad_out):
         assert "Traceback" not in result.stderr and result.stdout == ""
@@ -120,14 +120,14 @@ def test_output_file(tmp_path: Path) -> None:
     page = tmp_path / "p.html"
     page.write_text(vi_page(), encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    result = run_cli("extract", str(page), "-o", str(out))
+    result = cli("extract", str(page), "-o", str(out))
     assert result.returncode == 0 and result.stdout == ""
     [record] = json_lines(out.read_text(encoding="utf-8"))
     assert record["title"] == VI_TITLE
     # Not a quiet success: what was written, and where, on stderr.
     assert result.stderr.strip() == f"newscrawl extract: 1 record from 1 input -> {out}"
     (tmp_path / "empty.html").write_bytes(b"")
-    mixed = run_cli("extract", str(page), str(tmp_path / "empty.html"), "-o", str(out))
+    mixed = cli("extract", str(page), str(tmp_path / "empty.html"), "-o", str(out))
     assert mixed.returncode == 1
     summary = f"newscrawl extract: 1 record, 1 error line (no article) from 2 inputs -> {out}"
     assert mixed.stderr.strip() == summary

@@ -67,6 +67,7 @@ contexts = st.builds(
 )
 
 
+@pytest.mark.slow
 @fuzz(400)
 @given(raw=st.one_of(st.text(max_size=80), date_like), ctx=contexts)
 def test_dates_are_null_or_iso_with_offset(tally: Counter[str], raw: str, ctx: DateContext) -> None:
@@ -103,6 +104,7 @@ urls = st.builds(
 )
 
 
+@pytest.mark.slow
 @fuzz(1500)
 @given(url=urls)
 def test_canonical_urls_are_idempotent(tally: Counter[str], url: str) -> None:
@@ -137,6 +139,7 @@ tags = st.sampled_from([
 tag_soup = st.lists(st.one_of(tags, st.text(max_size=40)), max_size=60).map("".join)
 
 
+@pytest.mark.slow
 @fuzz(300)
 @given(body=st.binary(max_size=4000))
 def test_extraction_of_random_bytes(tally: Counter[str], body: bytes) -> None:
@@ -144,6 +147,7 @@ def test_extraction_of_random_bytes(tally: Counter[str], body: bytes) -> None:
     extract(decode_html(body, "text/html; charset=utf-8"))
 
 
+@pytest.mark.slow
 @fuzz(300)
 @given(html=st.one_of(st.text(max_size=2000), tag_soup))
 def test_extraction_of_random_text_and_tag_soup(tally: Counter[str], html: str) -> None:
@@ -171,6 +175,7 @@ def mutated_pages(draw: st.DrawFn) -> str:
     return page
 
 
+@pytest.mark.slow
 @fuzz(200)
 @given(html=mutated_pages())
 def test_extraction_of_mutated_real_pages(tally: Counter[str], html: str) -> None:

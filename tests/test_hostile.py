@@ -18,6 +18,8 @@ from tests.hostilesite import (GIB, MIB, Crawl, HealthySite, brotli_bomb, crawl,
 from tests.mockserver import Route
 from tests.pages import article_html, listing_html
 
+pytestmark = pytest.mark.slow  # end-to-end: real crawls (and servers) in subprocesses
+
 
 @pytest.fixture()
 def site() -> Iterator[HealthySite]:

@@ -135,3 +135,12 @@ def test_the_check_reads_every_kind_of_import() -> None:
     assert ("crawler.warcinput", "crawler.pageanalysis") in found  # absolute
     assert ("pipelines.contracts.profiles", "pipelines.contracts.profiles.vn") in found  # from . import vn
     assert ("pipelines.workers", "pipelines.workerguard") in found  # inside a function
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """The README's whole-suite command is the one CI runs, word for word, and it runs every lane."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = next(line.strip() for line in readme.splitlines() if "pytest" in line and "pip install" in line)
+    assert "-m 'slow or not slow'" in command
+    assert command in ci.splitlines()

@@ -22,7 +22,7 @@ from tests.conftest import FIXTURES, ROOT, json_lines, read_fixture, run_cli
 from tests.mockserver import MockServer
 from tests.pages import article_html
 
-FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
+FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NEWSCRAWL_WORKERS=0")  # extraction in the crawl process: these tests are not about the worker pool
 
 
 @cache
@@ -133,6 +133,7 @@ def article_page(title: str, text: str) -> str:
     )
 
 
+@pytest.mark.slow
 def test_url_command_marks_the_later_copy(server: MockServer) -> None:
     server.route("/robots.txt", "User-agent: *\n", Content_Type="text/plain")
     server.route("/a.html", article_page("Hội nghị toàn quốc", real_text("seed")))
@@ -158,6 +159,7 @@ def test_url_command_marks_the_later_copy(server: MockServer) -> None:
     assert records[server.url("/c.html")]["duplicate_of"] is None
 
 
+@pytest.mark.slow
 def test_drop_mode_drops_the_copy_with_a_reason(server: MockServer) -> None:
     server.route("/robots.txt", "User-agent: *\n", Content_Type="text/plain")
     server.route("/a.html", article_page("Hội nghị toàn quốc", real_text("seed")))
@@ -179,7 +181,7 @@ def sites_file(tmp_path: Path, base: str) -> Path:
     path = tmp_path / "sites.toml"
     path.write_text(
         f'[run]\noutput = "out"\nstate = "state"\nallow_private = true\n'
-        f"settings = {{ DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false }}\n\n"
+        f"settings = {{ DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, NEWSCRAWL_WORKERS = 0 }}\n\n"
         f'[[site]]\nurl = "{base}/"\n',
         encoding="utf-8",
     )
@@ -201,6 +203,7 @@ def serve_sitemap(server: MockServer, paths: list[str]) -> None:
     server.route("/", "<html><body><h1>Tin tức</h1></body></html>")
 
 
+@pytest.mark.slow
 def test_a_copy_in_a_later_run_links_to_the_earlier_run(server: MockServer, tmp_path: Path) -> None:
     server.route("/tin/hoi-nghi.html", article_page("Hội nghị toàn quốc", real_text("seed")))
     server.route("/tin/gia-vang.html", article_page("Giá vàng giảm", real_text("dantri_3")))
@@ -223,6 +226,7 @@ def test_a_copy_in_a_later_run_links_to_the_earlier_run(server: MockServer, tmp_
     assert (tmp_path / "state" / "neardup.sqlite").exists()
 
 
+@pytest.mark.slow
 def test_labelled_set_meets_the_targets() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "neardup_eval.py")], capture_output=True, text=True, timeout=300

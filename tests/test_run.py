@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.output import complete_parts, read_part
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, cli, run_cli
 from tests.mockserver import MockServer
 from tests.testsite import LocalNewsSite
 
@@ -41,6 +41,7 @@ def all_records(out: Path) -> list[dict]:
     return [record for part in complete_parts(out) for record in read_part(part)]
 
 
+@pytest.mark.slow
 def test_second_run_writes_nothing_and_revalidates(server: MockServer, tmp_path: Path) -> None:
     site = LocalNewsSite(server, newest=NEWEST)
     path = sites_file(tmp_path, site.base)
@@ -69,6 +70,7 @@ def test_second_run_writes_nothing_and_revalidates(server: MockServer, tmp_path:
     assert new_urls == {bigger.base + st.path for st in bigger.stories[14:]}
 
 
+@pytest.mark.slow
 def test_changed_article_becomes_a_new_version(server: MockServer, tmp_path: Path) -> None:
     site = LocalNewsSite(server, newest=NEWEST)
     path = sites_file(tmp_path, site.base)
@@ -126,6 +128,7 @@ def _wait_for(condition, timeout: float = 60) -> bool:  # type: ignore[no-untype
     return False
 
 
+@pytest.mark.slow
 def test_kill_9_at_any_moment_loses_nothing_and_duplicates_nothing(server: MockServer, tmp_path: Path) -> None:
     site = LocalNewsSite(server, count=40, newest=NEWEST)
     path = sites_file(tmp_path, site.base, extra_run="", extra_site="delay = 0.03\nconcurrency = 1")
@@ -174,7 +177,7 @@ def test_kill_9_at_any_moment_loses_nothing_and_duplicates_nothing(server: MockS
 def test_sites_file_errors_are_one_line(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "sites.toml"
     path.write_text(content, encoding="utf-8")
-    result = run_cli("run", str(path))
+    result = cli("run", str(path))
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], result.stderr
@@ -182,11 +185,11 @@ def test_sites_file_errors_are_one_line(tmp_path: Path, content: str, message: s
 
 
 def test_missing_sites_file_and_unwritable_output(tmp_path: Path) -> None:
-    missing = run_cli("run", str(tmp_path / "nope.toml"))
+    missing = cli("run", str(tmp_path / "nope.toml"))
     assert missing.returncode == 2 and "cannot read the sites file" in missing.stderr
     blocker = tmp_path / "blocked"
     blocker.write_text("a file where a directory should be")
     path = tmp_path / "sites.toml"
     path.write_text("[run]\noutput = 'blocked/out'\n[[site]]\nurl = 'https://a.com/'\n")
-    result = run_cli("run", str(path))
+    result = cli("run", str(path))
     assert result.returncode == 2 and "is not writable" in result.stderr and "Traceback" not in result.stderr

@@ -30,6 +30,7 @@ def site() -> Iterator[HealthySite]:
         yield HealthySite(server)
 
 
+@pytest.mark.slow
 def test_private_addresses_refused_when_on(site: HealthySite, tmp_path: Path) -> None:
     result = crawl(site, tmp_path, "-s", "NEWSCRAWL_REFUSE_PRIVATE=True")
     assert site.server.request_log == []  # not even robots.txt
@@ -38,6 +39,7 @@ def test_private_addresses_refused_when_on(site: HealthySite, tmp_path: Path) ->
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_private_hosts_named_every_way_are_refused() -> None:
     with HostileServer() as server:
         port = server.base.rsplit(":", 1)[1]
@@ -60,6 +62,7 @@ def write_sites_file(tmp_path: Path, base: str, allow_private: bool | None) -> P
     return path
 
 
+@pytest.mark.slow
 def test_run_mode_refuses_private_addresses_unless_allowed(site: HealthySite, tmp_path: Path) -> None:
     refused = run_cli("run", str(write_sites_file(tmp_path, site.base, None)))
     assert refused.returncode == 1 and site.server.request_log == []
@@ -72,6 +75,7 @@ def test_run_mode_refuses_private_addresses_unless_allowed(site: HealthySite, tm
     assert written == site.good_urls
 
 
+@pytest.mark.slow
 def test_credentials_stay_with_their_site_and_out_of_logs(tmp_path: Path) -> None:
     with HostileServer() as first, HostileServer(name="localhost") as second:
         landing = second.url(story_path("landing"))
@@ -96,6 +100,7 @@ def test_credentials_stay_with_their_site_and_out_of_logs(tmp_path: Path) -> Non
     assert not [secret for secret in SECRETS if secret in everything]
 
 
+@pytest.mark.slow
 def test_proxy_credentials_never_logged(tmp_path: Path) -> None:
     with HostileServer(name="news.example") as proxy:  # answers proxy requests for the site itself
         site = HealthySite(proxy)

@@ -21,6 +21,8 @@ from tests.conftest import ROOT
 from tests.mockserver import MockServer
 from tests.testsite import LocalNewsSite
 
+pytestmark = pytest.mark.slow  # end-to-end: real crawls (and servers) in subprocesses
+
 AUTH = ("newscrawl", "s3cret")
 
 

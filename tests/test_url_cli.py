@@ -6,12 +6,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pipelines.validate import schema_errors
 from tests.conftest import ROOT, json_lines, run_cli
 from tests.mockserver import MockServer
 from tests.pages import article_html, listing_html
 
-FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
+pytestmark = pytest.mark.slow  # end-to-end: real crawls (and servers) in subprocesses
+
+FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NEWSCRAWL_WORKERS=0")  # extraction in the crawl process: these tests are not about the worker pool
 
 
 def populate(server: MockServer) -> None:

@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import FIXTURES, run_cli
+import pytest
+
+from tests.conftest import FIXTURES, cli, run_cli
 
 
 def good() -> dict[str, Any]:
@@ -28,7 +30,7 @@ def test_bad_records_are_reported_with_file_line_and_field(tmp_path: Path) -> No
     path.write_text(
         lines(good(), missing, "", bad_date, "{not json", bad_types, extract_error, [1, 2]), encoding="utf-8"
     )
-    result = run_cli("validate", str(path))
+    result = cli("validate", str(path))
     assert result.returncode == 1, result.stderr
     out = result.stdout.splitlines()
     assert f"{path}:2: (record): missing required fields: content_hash, duplicate_of" in out
@@ -52,12 +54,12 @@ def test_directories_gzip_and_all_valid(tmp_path: Path) -> None:
         handle.write(lines(good(), good()))
     (tmp_path / "b.jsonl").write_text(lines(good()), encoding="utf-8")
     (tmp_path / "notes.txt").write_text("not a record file, not read")
-    result = run_cli("validate", str(tmp_path))
+    result = cli("validate", str(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "newscrawl validate: 2 files, 3 records: 3 valid, 0 invalid"
     long_text = {**good(), "content_hash": "x" * 5000}
     (tmp_path / "b.jsonl").write_text(lines(long_text), encoding="utf-8")
-    result = run_cli("validate", str(tmp_path))
+    result = cli("validate", str(tmp_path))
     assert result.returncode == 1
     problem = [line for line in result.stdout.splitlines() if ":1: content_hash: " in line]
     assert (
@@ -66,21 +68,22 @@ def test_directories_gzip_and_all_valid(tmp_path: Path) -> None:
 
 
 def test_unreadable_inputs_exit_2(tmp_path: Path) -> None:
-    missing = run_cli("validate", str(tmp_path / "nope.jsonl"))
+    missing = cli("validate", str(tmp_path / "nope.jsonl"))
     assert missing.returncode == 2 and "no such file or directory" in missing.stderr
     assert len(missing.stderr.strip().splitlines()) == 1
     broken = tmp_path / "broken.jsonl.gz"
     broken.write_bytes(gzip.compress(lines(good(), good()).encode())[:-30])  # truncated stream
     (tmp_path / "ok.jsonl").write_text(lines(good()), encoding="utf-8")
-    result = run_cli("validate", str(broken), str(tmp_path / "ok.jsonl"))
+    result = cli("validate", str(broken), str(tmp_path / "ok.jsonl"))
     assert result.returncode == 2
     assert f"{broken}: unreadable" in result.stderr and "Traceback" not in result.stderr
     assert "1 files unreadable" in result.stdout.splitlines()[-1]
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert run_cli("validate", str(empty)).returncode == 2
+    assert cli("validate", str(empty)).returncode == 2
 
 
+@pytest.mark.slow
 def test_a_run_output_directory_validates(tmp_path: Path) -> None:
     """The check docs/operations.md recommends after a run: its `_manifest.jsonl` is no record."""
     from tests.hostileserver import HostileServer
@@ -94,6 +97,6 @@ def test_a_run_output_directory_validates(tmp_path: Path) -> None:
                          f'[[site]]\nurl = "{site.base}/"\n', encoding="utf-8")
         assert run_cli("run", str(sites)).returncode == 0
     assert list((tmp_path / "out").glob("date=*/run=*/_manifest.jsonl"))
-    result = run_cli("validate", str(tmp_path / "out"))
+    result = cli("validate", str(tmp_path / "out"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip().splitlines()[-1] == "newscrawl validate: 1 files, 3 records: 3 valid, 0 invalid"

@@ -9,11 +9,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from pipelines.output import complete_parts, read_part
 from pipelines.validate import schema_errors
-from tests.conftest import json_lines, run_cli
+from tests.conftest import cli, json_lines, run_cli
 from tests.mockserver import MockServer
 from tests.testsite import LocalNewsSite
 
@@ -24,6 +25,8 @@ FAST = (
     "AUTOTHROTTLE_ENABLED=False",
     "-s",
     "CONCURRENT_REQUESTS_PER_DOMAIN=4",
+    "-s",
+    "NEWSCRAWL_WORKERS=0",  # extraction in the crawl process: these tests are not about the worker pool
 )
 NEWEST = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(hours=1)
 # What may differ between the crawl and the re-extraction: when (WARC-Date vs. the moment the
@@ -43,6 +46,7 @@ def crawl_with_warc(
     return json_lines(out.read_text(encoding="utf-8")), sorted((tmp_path / "warc").glob("*.warc.gz"))
 
 
+@pytest.mark.slow
 def test_warc_of_a_crawl_reextracts_to_the_same_records(server: MockServer, tmp_path: Path) -> None:
     site = LocalNewsSite(server, newest=NEWEST)
     crawled, warcs = crawl_with_warc(site, tmp_path)
@@ -88,6 +92,7 @@ def test_warc_of_a_crawl_reextracts_to_the_same_records(server: MockServer, tmp_
         ) < timedelta(seconds=30)
 
 
+@pytest.mark.slow
 def test_rotation_gives_complete_files_that_extract_together(server: MockServer, tmp_path: Path) -> None:
     site = LocalNewsSite(server, newest=NEWEST)
     crawled, warcs = crawl_with_warc(site, tmp_path, "-s", "NEWSCRAWL_WARC_MAX_BYTES=20000")
@@ -102,12 +107,13 @@ def test_rotation_gives_complete_files_that_extract_together(server: MockServer,
     )
 
 
+@pytest.mark.slow
 def test_sites_file_warc_key(server: MockServer, tmp_path: Path) -> None:
     site = LocalNewsSite(server, count=6, newest=NEWEST)
     path = tmp_path / "sites.toml"
     path.write_text(
         f'[run]\noutput = "out"\nstate = "state"\nwarc = "archive"\nallow_private = true\n'
-        f"settings = {{ DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false }}\n\n"
+        f"settings = {{ DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, NEWSCRAWL_WORKERS = 0 }}\n\n"
         f'[[site]]\nurl = "{site.base}/"\n',
         encoding="utf-8",
     )
@@ -130,15 +136,15 @@ def test_unreadable_archive_and_bad_warc_option(tmp_path: Path) -> None:
         gzip.compress(b"WARC/1.1\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\nshort")
     )
     (tmp_path / "not-a-warc.warc").write_text("<html>hello</html>")
-    result = run_cli("extract", str(broken), str(tmp_path / "not-a-warc.warc"))
+    result = cli("extract", str(broken), str(tmp_path / "not-a-warc.warc"))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     lines = json_lines(result.stdout)
     assert [line["input"] for line in lines] == [str(broken), str(tmp_path / "not-a-warc.warc")]
-    missing = run_cli("extract", str(broken), str(tmp_path / "missing.warc.gz"))  # a bad argument
+    missing = cli("extract", str(broken), str(tmp_path / "missing.warc.gz"))  # a bad argument
     assert missing.returncode == 2 and "no such file or directory" in missing.stderr and not missing.stdout
     assert all(line["error"].startswith("unreadable: ") for line in lines), lines
     a_file = tmp_path / "file"
     a_file.write_text("x")
-    bad = run_cli("crawl", "http://127.0.0.1:9/", "--warc", str(a_file))
+    bad = cli("crawl", "http://127.0.0.1:9/", "--warc", str(a_file))
     assert bad.returncode == 2 and "is not a directory" in bad.stderr
     assert json.loads(json.dumps(lines))  # the error lines are plain JSON

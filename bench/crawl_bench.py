@@ -152,7 +152,8 @@ def farm_up(farm: Path, sites: int, articles: int, large: int) -> list[str]:
 
 
 def median_row(name: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
-    row = {key: statistics.median(r[key] for r in runs) for key in ("articles", "wall", "cpu", "max_rss_mb", "tree_peak_mb")}
+    keys = ("articles", "wall", "cpu", "max_rss_mb", "tree_peak_mb")
+    row = {key: statistics.median(r[key] for r in runs) for key in keys}
     row["articles_per_s"] = statistics.median(r["articles"] / r["wall"] for r in runs)
     row["walls"] = [round(r["wall"], 1) for r in runs]
     row["name"] = name
@@ -161,10 +162,12 @@ def median_row(name: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def print_table(rows: list[dict[str, Any]], cores: int) -> None:
     print(f"\nnewsfarm crawl benchmark, {cores} cores, medians of {len(rows[0]['walls'])} runs")
-    print("| approach | articles | articles/s | wall s (runs) | CPU s (tree) | max RSS MiB (1 proc) | peak PSS MiB (tree) |")
+    print("| approach | articles | articles/s | wall s (runs) | CPU s (tree) "
+          "| max RSS MiB (1 proc) | peak PSS MiB (tree) |")
     print("|---|---|---|---|---|---|---|")
     for row in rows:
-        print(f"| {row['name']} | {row['articles']:.0f} | {row['articles_per_s']:.1f} | {row['wall']:.1f} {row['walls']} "
+        print(f"| {row['name']} | {row['articles']:.0f} | {row['articles_per_s']:.1f} "
+              f"| {row['wall']:.1f} {row['walls']} "
               f"| {row['cpu']:.1f} | {row['max_rss_mb']:.0f} | {row['tree_peak_mb']:.0f} |")
     a, b, c = rows
     print(f"\n(c)/(a) = {c['articles_per_s'] / a['articles_per_s']:.2f}   (target >= 0.85)")
@@ -199,8 +202,8 @@ def main() -> int:
         runs["a"].append(run_ceiling(farm, manifest, args.workers, build / "bench-a.jsonl"))
         runs["b"].append(run_naive(farm, manifest, build / "bench-b.jsonl"))
         runs["c"].append(run_ours(sites, manifest, build / "bench-c.jsonl", args.workers))
-        print(f"rep {rep + 1}: " + ", ".join(f"{k} {v[-1]['articles']} in {v[-1]['wall']:.1f}s" for k, v in runs.items()),
-              file=sys.stderr)
+        done = ", ".join(f"{k} {v[-1]['articles']} in {v[-1]['wall']:.1f}s" for k, v in runs.items())
+        print(f"rep {rep + 1}: {done}", file=sys.stderr)
     rows = [median_row(f"(a) ceiling: newscrawl extract -j {args.workers}, from disk", runs["a"]),
             median_row("(b) naive Scrapy + blocking trafilatura pipeline", runs["b"]),
             median_row(f"(c) newscrawl crawl ({args.workers} workers)", runs["c"])]

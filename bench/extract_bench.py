@@ -23,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+import contextlib  # noqa: E402
+
 from crawler.pageanalysis import PageJob, PageResult, analyze_page  # noqa: E402
 from pipelines.contracts.items import RawPage  # noqa: E402
 from pipelines.errors import PageRejected  # noqa: E402
@@ -94,10 +96,8 @@ def one_core(files: list[tuple[Path, bytes]]) -> float:
 
     def run() -> None:
         for raw in raws:
-            try:
+            with contextlib.suppress(PageRejected):
                 process_page(raw)
-            except PageRejected:
-                pass
     run()
     start = time.process_time()
     run()

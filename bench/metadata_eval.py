@@ -28,12 +28,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench" / "eval"))  # vendored copy of ../shared/eval
 
+from score import author_set, date_checks, norm_text, set_f1  # type: ignore[import-not-found]  # noqa: E402
+
 from pipelines.contracts.items import RawPage  # noqa: E402
 from pipelines.errors import PageRejected  # noqa: E402
 from pipelines.extraction.document import decode_html  # noqa: E402
 from pipelines.process import process_page  # noqa: E402
 
-from score import author_set, date_checks, norm_text, set_f1  # type: ignore[import-not-found]  # noqa: E402
 FETCHED_AT = "2026-01-01T00:00:00+00:00"  # after every labelled page; relative dates are not labelled
 LEVELS = ("day", "minute", "minute+tz")
 
@@ -111,7 +112,8 @@ def main() -> int:
                 print(f"\n{d['id'][:12]} {d['url']}\n  wrong: {wrong}")
                 for field in ("title", "authors", "published"):
                     if d[f"true_{field}"] != d[f"pred_{field}"]:
-                        print(f"  {field}: want {d[f'true_{field}']!r}\n  {'':{len(field)}}   got {d[f'pred_{field}']!r}")
+                        pad = " " * len(field)
+                        print(f"  {field}: want {d[f'true_{field}']!r}\n  {pad}   got {d[f'pred_{field}']!r}")
     return 0
 
 

@@ -31,9 +31,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crawler import settings as defaults
-from pipelines.neardup import NearDupIndex, shingles, similarity
-from pipelines.neardup_store import MemoryStore
+from crawler import settings as defaults  # noqa: E402
+from pipelines.neardup import NearDupIndex, shingles, similarity  # noqa: E402
+from pipelines.neardup_store import MemoryStore  # noqa: E402
 
 TARGET = 0.95
 

@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 from bench.farm_score import load  # noqa: E402
 from pipelines.contracts.urls import dedup_key  # noqa: E402
 
-FAST = "DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, CONCURRENT_REQUESTS_PER_DOMAIN = 8, NEWSCRAWL_PART_RECORDS = 100"
+FAST = ("DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, CONCURRENT_REQUESTS_PER_DOMAIN = 8, "
+        "NEWSCRAWL_PART_RECORDS = 100")
 
 
 def nginx_requests() -> int:
@@ -44,7 +45,8 @@ def sites_file(work: Path, farm: Path, extra: str = "") -> Path:
     count = farm_info["params"]["sites"]
     path = work / "farm.toml"
     sites = "".join(f'\n[[site]]\nurl = "http://127.0.0.{10 + k}:8081/"\n' for k in range(1, count + 1))
-    path.write_text(f'[run]\noutput = "out"\nstate = "state"\nallow_private = true\nsettings = {{ {FAST}{extra} }}\n{sites}')
+    run = f'[run]\noutput = "out"\nstate = "state"\nallow_private = true\nsettings = {{ {FAST}{extra} }}\n'
+    path.write_text(run + sites)
     return path
 
 
@@ -82,7 +84,7 @@ def kill_runs(path: Path, kills: int, out: Path) -> list[float]:
                                 stderr=subprocess.DEVNULL)
         start = time.monotonic()
         if i == kills - 1:  # the last kill: while this run has a part open, after a first complete one
-            def writing() -> bool:
+            def writing(before: set[Path] = before) -> bool:
                 mine = [d for d in out.glob("date=*/run=*") if d not in before]
                 return any(list(d.glob(".part-*.tmp")) and list(d.glob("part-*")) for d in mine)
             while not writing() and proc.poll() is None:
@@ -116,9 +118,9 @@ def main() -> int:
     out = args.work / "out"
     moments = kill_runs(path, args.kills, out)
     after_kills = parts_summary(out, manifest)
-    wall, requests, tail = timed(newscrawl("run", str(path)))
+    wall, requests, _tail = timed(newscrawl("run", str(path)))
     final = parts_summary(out, manifest)
-    wall2, requests2, tail2 = timed(newscrawl("run", str(path)))
+    wall2, requests2, _tail2 = timed(newscrawl("run", str(path)))
     second = parts_summary(out, manifest)
     report = json.loads((args.work / "state" / "runs" / "last-run.json").read_text())
     print(json.dumps({

@@ -43,8 +43,8 @@ def extract(html: str | bytes, url: str, *, fetched_at: str | datetime | None = 
     (pipelines/contracts/profiles). Raises PageRejected, whose `reason` is the code the crawl counts
     (`not_article`, `empty`, `not_html`, `blocked`, ...), and ValueError for a bad URL.
     """
-    from pipelines.contracts.items import RawPage
     from crawler.pageanalysis import PageJob, analyze_page
+    from pipelines.contracts.items import RawPage
 
     _checked_url(url)
     when = fetched_at or datetime.now(timezone.utc)

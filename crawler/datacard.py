@@ -119,7 +119,8 @@ def markdown(card: dict[str, Any]) -> str:
         "",
         (
             f"{card['records']} article records (schema version {card['schema_version']}, "
-            f"[`record.schema.json`](https://github.com/newscrawl/newscrawl/blob/main/pipelines/contracts/record.schema.json)) "
+            "[`record.schema.json`](https://github.com/newscrawl/newscrawl/blob/main/"
+            "pipelines/contracts/record.schema.json)) "
             f"exported as {card.get('format')} from {card.get('parts')} complete parts, partitioned by "
             f"{', '.join(card.get('partitioned_by') or []) or 'nothing'} ({card.get('files')} files)."
         ),

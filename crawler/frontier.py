@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Any
 
 from pipelines.contracts.urls import canonical_url, dedup_key, site_of
 from pipelines.normalization.dates import DateContext, parse_date
@@ -135,9 +136,8 @@ class Frontier:
             return Offer(None, skipped="offsite")
         if depth > (state.depth if state.depth is not None else self.depth):
             return Offer(None, skipped="too_deep")
-        if pagination:
-            if state.pagination_pages >= self.max_pagination:
-                return Offer(None, skipped="pagination_limit")
+        if pagination and state.pagination_pages >= self.max_pagination:
+            return Offer(None, skipped="pagination_limit")
         if not self.mark_seen(url):
             return Offer(None, skipped="seen")
         if pagination:
@@ -162,7 +162,8 @@ class Frontier:
         match = _URL_DATE.search(url)
         if match:
             try:  # a day in the URL: be a day generous, its timezone is unknown
-                day = datetime(*(int(g) for g in match.groups()), tzinfo=timezone.utc)
+                year, month, mday = (int(g) for g in match.groups())
+                day = datetime(year, month, mday, tzinfo=timezone.utc)
                 return day + timedelta(days=1)
             except ValueError:
                 return None

@@ -52,11 +52,12 @@ def analyze_page(job: PageJob) -> PageResult:
             if job.homepage:
                 result.feeds = feed_links(tree, raw.url)
         profile = PROFILES.get(raw.profile or "")
-        result.is_article = job.expect_article or looks_like_article(tree, raw.url, profile.article_url if profile else None)
+        pattern = profile.article_url if profile else None
+        result.is_article = job.expect_article or looks_like_article(tree, raw.url, pattern)
         if result.is_article:
             result.record = process_page(raw, tree)
     except PageRejected as exc:
         result.rejected = (exc.reason, exc.detail)
-    except Exception as exc:  # noqa: BLE001  one page's bug must not stop the crawl
+    except Exception as exc:
         result.rejected = ("internal", f"{type(exc).__name__}: {exc}"[:300])
     return result

@@ -115,7 +115,8 @@ NEWSCRAWL_STATE_STORE = "pipelines.state.SqliteStateStore"  # a pipelines.state.
 NEWSCRAWL_RUN_ID = None  # default: UTC start time and pid
 NEWSCRAWL_PART_RECORDS = 500  # records per part
 NEWSCRAWL_PART_SECONDS = 30.0  # a part is closed at least this often
-NEWSCRAWL_SITE_LIMITS = {}  # site -> {"max_pages": N, "max_articles": N}, from the sites file
+# site -> {"max_pages": N, "max_articles": N}, from the sites file
+NEWSCRAWL_SITE_LIMITS: dict[str, dict[str, int]] = {}
 # HTTP cache for feeds, sitemaps, robots.txt and listings, always revalidated (run mode turns it on).
 HTTPCACHE_POLICY = "crawler.cache.RevalidatePolicy"
 

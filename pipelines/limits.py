@@ -95,9 +95,9 @@ class SincePipeline:
         return cls(crawler, since)
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, ArticleRecord) and item.published_at:
-            if datetime.fromisoformat(item.published_at) < self.since:
-                if self.crawler.stats is not None:
-                    self.crawler.stats.inc_value("newscrawl/dropped/older_than_since")
-                raise DropItem(f"older_than_since: published {item.published_at}: {item.url}")
+        published = item.published_at if isinstance(item, ArticleRecord) else None
+        if published and datetime.fromisoformat(published) < self.since:
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("newscrawl/dropped/older_than_since")
+            raise DropItem(f"older_than_since: published {item.published_at}: {item.url}")
         return item

@@ -10,9 +10,10 @@ Each component that needs it opens its own through `open_state_store(settings)`.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import Protocol
 
 from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object

@@ -4,6 +4,8 @@ the schema), so every worker forked from it starts warm instead of paying this p
 
 from __future__ import annotations
 
+import contextlib
+
 from pipelines.contracts.items import RawPage
 
 from .errors import PageRejected
@@ -20,11 +22,9 @@ _SAMPLE = (
 
 
 def warm_up() -> None:
-    try:
+    with contextlib.suppress(PageRejected):  # warming, not judging
         process_page(RawPage(url="https://example.com/warm-up-page-1", html=_SAMPLE,
                              fetched_at="2024-03-06T00:00:00+00:00"))
-    except PageRejected:
-        pass  # warming, not judging
 
 
 warm_up()

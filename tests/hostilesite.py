@@ -15,9 +15,10 @@ import tempfile
 import time
 import unicodedata
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from pipelines.validate import schema_errors
 from tests.conftest import ROOT, json_lines

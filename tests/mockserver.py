@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass
@@ -63,7 +64,7 @@ class MockServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802  (http.server's naming)
+            def do_GET(self) -> None:
                 path = self.path
                 server.hits[path] = server.hits.get(path, 0) + 1
                 server.request_log.append((path, dict(self.headers)))

@@ -4,8 +4,9 @@ URLs from code (an iterator, or a callback), validate a record."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -42,7 +43,7 @@ def test_extract_says_why_a_page_is_no_article() -> None:
     with pytest.raises(PageRejected) as empty:
         extract(b"", "https://news.example/a.html")
     assert empty.value.reason == "empty"
-    with pytest.raises(ValueError, match="did you mean 'https://news.example/a.html'"):
+    with pytest.raises(ValueError, match=r"did you mean 'https://news\.example/a\.html'"):
         extract("<html></html>", "news.example/a.html")
 
 

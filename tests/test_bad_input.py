@@ -4,8 +4,8 @@ crawl is replaced by a tripwire here, and the real CLI runs in a few end-to-end 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 

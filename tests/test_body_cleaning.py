@@ -82,14 +82,14 @@ def test_clean_body_drops_furniture_and_keeps_prose() -> None:
 def test_clean_body_cuts_a_related_links_tail() -> None:
     related = ["Mayor opens the new harbour bridge to traffic", "Ferry strike ends after three weeks of talks"]
     links = frozenset(squash(t) for t in related)
-    text = "\n".join(PROSE[:3] + ["More stories"] + related)
+    text = "\n".join([*PROSE[:3], "More stories", *related])
     body = clean_body(text, title=None, noise=PageNoise(links=links))
     assert body.text.splitlines() == PROSE[:3]
 
 
 def test_clean_body_keeps_a_single_link_line_at_the_end() -> None:
     # One linked sentence is not a related-stories list.
-    text = "\n".join(PROSE[:3] + ["Read the full council report on the city website here"])
+    text = "\n".join([*PROSE[:3], "Read the full council report on the city website here"])
     links = frozenset({squash("Read the full council report on the city website here")})
     body = clean_body(text, title=None, noise=PageNoise(links=links))
     assert body.text.splitlines()[-1].startswith("Read the full council report")

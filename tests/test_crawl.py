@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -95,10 +96,10 @@ def test_crawl_delay_and_retry_after_are_respected(tmp_path: Path) -> None:
             return site.calendar(path, hit)
 
         server.dynamic = flaky_once
-        records, stats, _ = crawl(site, tmp_path)
+        records, _stats, _ = crawl(site, tmp_path)
         assert site.base + flaky in {r["url"] for r in records}
         times = [t for path, t in server.request_times if not path.startswith("/robots.txt")]
-        gaps = [b - a for a, b in zip(times, times[1:])]
+        gaps = [b - a for a, b in itertools.pairwise(times)]
         assert min(gaps) >= 0.3  # Crawl-delay 0.4 s between requests to the host (minus send jitter)
         first, second = [t for path, t in server.request_times if path == flaky]
         assert second - first >= 0.95  # Retry-After: 1

@@ -14,7 +14,8 @@ from pipelines.normalization.dates import DateContext, parse_date
 ICT = timezone(timedelta(hours=7))
 # The probe's relative base: 2023-12-28 11:47 wall clock in Ho Chi Minh City.
 BASE = datetime(2023, 12, 28, 11, 47, tzinfo=ICT)
-ROWS = [json.loads(line) for line in (Path(__file__).parent / "data" / "vn_dates_probe.jsonl").read_text(encoding="utf-8").splitlines()]
+PROBE = Path(__file__).parent / "data" / "vn_dates_probe.jsonl"
+ROWS = [json.loads(line) for line in PROBE.read_text(encoding="utf-8").splitlines()]
 FEED_ROWS = {51, 52}  # US month-first dates from Tuổi Trẻ's feed: need that site's profile
 
 
@@ -62,7 +63,8 @@ def test_naive_date_takes_dst_of_its_own_day() -> None:
     assert winter is not None and winter.isoformat().endswith("+01:00")
 
 
-@pytest.mark.parametrize("raw", ["", "   ", "hello world", "Ảnh: TTXVN", "3000-01-01T00:00:00Z", "1850-02-02", "99/99/9999"])
+@pytest.mark.parametrize(
+    "raw", ["", "   ", "hello world", "Ảnh: TTXVN", "3000-01-01T00:00:00Z", "1850-02-02", "99/99/9999"])
 def test_not_dates_give_none(raw: str) -> None:
     assert parse_date(raw, DateContext(base=BASE, tz="Asia/Ho_Chi_Minh", languages=("vi",))) is None
 

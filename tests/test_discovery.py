@@ -45,7 +45,8 @@ def test_sitemap_index() -> None:
 
 def test_sitemap_entity_bomb_is_not_expanded() -> None:
     bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-            + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i else b"&lol;") * 10) for i in range(1, 10))
+            + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i else b"&lol;") * 10)
+                       for i in range(1, 10))
             + b']><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://a.com/&lol9;</loc></url></urlset>')
     sitemap = parse_sitemap(bomb)
     assert all(len(e.url) < 1000 for e in sitemap.entries)

@@ -8,8 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from redis import Redis
@@ -80,7 +80,8 @@ def write_sites(tmp_path: Path, base: str, delay: float) -> Path:
 output = "out"
 state = "state"
 allow_private = true
-settings = {{ DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, NEWSCRAWL_PART_RECORDS = 3, NEWSCRAWL_REDIS_IDLE_CLOSE = 2, NEWSCRAWL_REDIS_HEARTBEAT = 1, NEWSCRAWL_WORKERS = 1, CONCURRENT_REQUESTS = 2 }}
+settings = {{ DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, NEWSCRAWL_PART_RECORDS = 3, \
+NEWSCRAWL_REDIS_IDLE_CLOSE = 2, NEWSCRAWL_REDIS_HEARTBEAT = 1, NEWSCRAWL_WORKERS = 1, CONCURRENT_REQUESTS = 2 }}
 
 [[site]]
 url = "{base}/"
@@ -189,7 +190,8 @@ def test_worker_without_a_run_is_a_clear_error(redis_url: str, tmp_path: Path) -
                             cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "no run of 'news'" in result.stderr
     unreachable = subprocess.run([sys.executable, "-m", "crawler.cli", "worker", str(sites), "--redis",
-                                  "redis://127.0.0.1:1/0"], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
+                                  "redis://127.0.0.1:1/0"],
+                                 cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
     assert unreachable.returncode == 2 and "cannot use Redis" in unreachable.stderr
     for bad in ("redis://127.0.0.1:1/0", "not-a-redis-url"):
         run = subprocess.run([sys.executable, "-m", "crawler.cli", "run", str(sites), "--redis", bad],

@@ -76,7 +76,8 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[s
         site = LocalNewsSite(server, newest=NEWEST)
         (tmp / "sites.toml").write_text(
             '[run]\noutput = "out"\nstate = "state"\nallow_private = true\n'
-            "settings = { DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, NEWSCRAWL_PART_RECORDS = 4, NEWSCRAWL_WORKERS = 0 }\n\n"
+            "settings = { DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, NEWSCRAWL_PART_RECORDS = 4, "
+            "NEWSCRAWL_WORKERS = 0 }\n\n"
             f'[[site]]\nurl = "{site.base}/"\n',
             encoding="utf-8",
         )

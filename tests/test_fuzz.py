@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Iterator
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest

@@ -7,14 +7,26 @@ stays bounded.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from tests.hostileserver import HostileServer, answer, drip, never_answer, reset_mid_body, stream
-from tests.hostilesite import (GIB, MIB, Crawl, HealthySite, brotli_bomb, crawl, endless_sitemap, flaky,
-                               gzip_bomb, huge_page, story_path, to_cp1258)
+from tests.hostilesite import (
+    GIB,
+    MIB,
+    Crawl,
+    HealthySite,
+    brotli_bomb,
+    crawl,
+    endless_sitemap,
+    flaky,
+    gzip_bomb,
+    huge_page,
+    story_path,
+    to_cp1258,
+)
 from tests.mockserver import Route
 from tests.pages import article_html, listing_html
 

@@ -17,8 +17,8 @@ SEED_URL = "https://phanlanvandien.vn/tin-tuc/hoi-nghi.html"
 
 def test_raw_page_becomes_a_record_through_the_pipeline() -> None:
     pipeline = PagePipeline.from_crawler(get_crawler())
-    raw = RawPage(url=SEED_URL, html=read_fixture("seed/seed-reconstructed.html"), fetched_at="2023-12-28T05:00:00+00:00",
-                  hints={"lastmod": "2023-12-28T10:00:00+07:00"})
+    raw = RawPage(url=SEED_URL, html=read_fixture("seed/seed-reconstructed.html"),
+                  fetched_at="2023-12-28T05:00:00+00:00", hints={"lastmod": "2023-12-28T10:00:00+07:00"})
     record = pipeline.process_item(raw)
     assert isinstance(record, ArticleRecord)
     assert record.published_at == "2023-12-28T09:47:00+07:00"
@@ -30,7 +30,7 @@ def test_non_article_is_dropped_with_its_reason() -> None:
     pipeline = PagePipeline.from_crawler(get_crawler())
     raw = RawPage(url="https://example.com/tags", html="<html><body><h1>Tags</h1><a href='/a'>A</a></body></html>",
                   fetched_at="2024-01-01T00:00:00+00:00")
-    with pytest.raises(DropItem, match="^not_article: "):
+    with pytest.raises(DropItem, match=r"^not_article: "):
         pipeline.process_item(raw)
 
 

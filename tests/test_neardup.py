@@ -22,7 +22,8 @@ from tests.conftest import FIXTURES, ROOT, json_lines, read_fixture, run_cli
 from tests.mockserver import MockServer
 from tests.pages import article_html
 
-FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NEWSCRAWL_WORKERS=0")  # extraction in the crawl process: these tests are not about the worker pool
+# Extraction in the crawl process: these tests are not about the worker pool.
+FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NEWSCRAWL_WORKERS=0")
 
 
 @cache
@@ -39,7 +40,7 @@ def real_text(name: str) -> str:
 def syndicated(text: str) -> str:
     """The same article on a company site: other boilerplate, straight quotes, last paragraph cut."""
     paragraphs = text.replace("“", '"').replace("”", '"').split("\n")
-    return "\n".join(["Tin tức - Sự kiện"] + paragraphs[:-1] + ["Theo TTXVN", "Chia sẻ bài viết"])
+    return "\n".join(["Tin tức - Sự kiện", *paragraphs[:-1], "Theo TTXVN", "Chia sẻ bài viết"])
 
 
 def index() -> NearDupIndex:

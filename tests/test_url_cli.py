@@ -15,7 +15,8 @@ from tests.pages import article_html, listing_html
 
 pytestmark = pytest.mark.slow  # end-to-end: real crawls (and servers) in subprocesses
 
-FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NEWSCRAWL_WORKERS=0")  # extraction in the crawl process: these tests are not about the worker pool
+# Extraction in the crawl process: these tests are not about the worker pool.
+FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NEWSCRAWL_WORKERS=0")
 
 
 def populate(server: MockServer) -> None:

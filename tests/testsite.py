@@ -76,7 +76,8 @@ class LocalNewsSite:
         s.route("/sitemaps/news.xml", self.urlset(news, news_dates=True), Content_Type="application/xml")
         s.route("/sitemaps/posts.xml.gz", gzip.compress(self.urlset(older, news_dates=False).encode()),
                 Content_Type="application/gzip")
-        s.route("/feed.xml", self.rss([st for st in self.stories if st.in_feed][:6]), Content_Type="application/rss+xml")
+        feed = self.rss([st for st in self.stories if st.in_feed][:6])
+        s.route("/feed.xml", feed, Content_Type="application/rss+xml")
         s.route("/", self.homepage())
         for category in CATEGORIES:
             mine = [st for st in self.stories if st.linked and st.path.startswith(f"/{category}/")]
@@ -103,7 +104,8 @@ class LocalNewsSite:
         if len(parts) != 3:
             return None
         day = datetime(*map(int, parts), tzinfo=timezone.utc)  # type: ignore[misc]
-        links = [(f"/archive/{d:%Y/%m/%d}/", f"{d:%d %B %Y}") for d in (day - timedelta(days=1), day + timedelta(days=1))]
+        days = (day - timedelta(days=1), day + timedelta(days=1))
+        links = [(f"/archive/{d:%Y/%m/%d}/", f"{d:%d %B %Y}") for d in days]
         return Route(listing_html(f"Archive {day:%Y-%m-%d}", links).encode())
 
     def homepage(self) -> str:
@@ -118,7 +120,8 @@ class LocalNewsSite:
         return page.replace("</head>", '<link rel="alternate" type="application/rss+xml" href="/feed.xml"></head>')
 
     def sitemap_index(self) -> str:
-        items = "".join(f"<sitemap><loc>{self.base}{p}</loc></sitemap>" for p in ("/sitemaps/news.xml", "/sitemaps/posts.xml.gz"))
+        paths = ("/sitemaps/news.xml", "/sitemaps/posts.xml.gz")
+        items = "".join(f"<sitemap><loc>{self.base}{p}</loc></sitemap>" for p in paths)
         return f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</sitemapindex>'
 
     def urlset(self, stories: list[Story], news_dates: bool) -> str:

@@ -40,7 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bench.neardup.variants import BRIEF_SITES, EN_SITES, VI_SITES, briefs, sentences, syndicate, update
+from bench.neardup.variants import BRIEF_SITES, EN_SITES, VI_SITES, briefs, sentences, syndicate, update  # noqa: E402
 
 STOP = set(
     "the a an and or of to in on for with that this is are was were be by as at from it its has have had "

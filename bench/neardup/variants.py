@@ -16,7 +16,8 @@ EN_SITES: list[dict[str, Any]] = [
         "lead": "({credit}) — ",
         "head": [],
         "foot": [
-            "© 2019 {credit}. All rights reserved. This material may not be published, broadcast, rewritten or redistributed."
+            "© 2019 {credit}. All rights reserved. "
+            "This material may not be published, broadcast, rewritten or redistributed."
         ],
     },
     {
@@ -127,7 +128,7 @@ def update(paras: list[str], lang: str, rng: random.Random) -> list[str]:
         elif action == "insert":
             words = paras[k].split()
             pos = rng.randrange(len(words) + 1)
-            paras[k] = " ".join(words[:pos] + [rng.choice(EDIT_WORDS[lang])] + words[pos:])
+            paras[k] = " ".join([*words[:pos], rng.choice(EDIT_WORDS[lang]), *words[pos:]])
         else:
             parts = sentences(paras[k])
             if len(parts) > 1:
@@ -157,11 +158,11 @@ def briefs(reserved: list[dict[str, Any]], rng: random.Random) -> Iterator[tuple
                 lead.append(paragraph)
                 words += len(paragraph.split())
             cluster = f"brief:{src['source']}"
-            yield cluster, "brief", site, "\n".join(lead + ["About the publisher", about])
+            yield cluster, "brief", site, "\n".join([*lead, "About the publisher", about])
             # the same item on an aggregator: its own boilerplate instead of the About paragraph
             yield (
                 cluster,
                 "syndicated_brief",
                 "daily-aggregator.example",
-                "\n".join([f"This story originally appeared on {site}."] + lead + ["Share this article"]),
+                "\n".join([f"This story originally appeared on {site}.", *lead, "Share this article"]),
             )

@@ -12,8 +12,9 @@ import math
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, NoReturn
+from typing import Any, NoReturn
 
 from scrapy.settings import BaseSettings, Settings
 

@@ -12,8 +12,16 @@ from typing import Any
 from crawler.spiders.news import NewsSpider
 from pipelines.limits import parse_since
 
-from .checks import (check_distinct, check_output, check_url, finish_output, non_negative, one_line_errors,
-                     parse_setting, seconds)
+from .checks import (
+    check_distinct,
+    check_output,
+    check_url,
+    finish_output,
+    non_negative,
+    one_line_errors,
+    parse_setting,
+    seconds,
+)
 from .errors import UsageError
 from .scrapy_run import CrawlOutcome, crawl_settings, run_crawl
 

@@ -7,10 +7,11 @@ import json
 import os
 import sys
 import zlib
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from itertools import chain
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any
 
 from crawler import settings as defaults
 from crawler.pageanalysis import PageJob, PageResult, analyze_page

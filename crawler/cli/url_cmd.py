@@ -6,9 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from crawler.spiders.news import NewsSpider
-
 from crawler.middlewares.secrets import redact
+from crawler.spiders.news import NewsSpider
 
 from .checks import check_output, check_url, finish_output, one_line_errors, parse_setting
 from .errors import UsageError

@@ -51,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
         check_file(path, tally, out)
     print(
         f"newscrawl validate: {tally.files} files, {tally.records} records: "
-        f"{tally.records - tally.bad} valid, {tally.bad} invalid" + (f", {tally.unreadable} files unreadable" if tally.unreadable else ""),
+        f"{tally.records - tally.bad} valid, {tally.bad} invalid"
+        + (f", {tally.unreadable} files unreadable" if tally.unreadable else ""),
         file=out,
     )
     return 2 if tally.unreadable else (1 if tally.bad else 0)

@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     except (RedisError, ValueError) as exc:
         raise UsageError(f"cannot use Redis at {args.redis}: {exc}") from None
     if not run_id:
-        raise UsageError(f"no run of {crawl!r} in {args.redis}: start one with `newscrawl run {args.sites_file} --redis ...`")
+        raise UsageError(f"no run of {crawl!r} in {args.redis}: "
+                         f"start one with `newscrawl run {args.sites_file} --redis ...`")
     run_id = run_id.decode() if isinstance(run_id, bytes) else str(run_id)
     for name, value in {"FEEDS": {}, "NEWSCRAWL_SITES_FILE": str(path), "NEWSCRAWL_RUN_ID": run_id,
                         "REDIS_URL": args.redis, "NEWSCRAWL_SEED": False, "NEWSCRAWL_SUMMARY": True}.items():

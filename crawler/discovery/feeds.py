@@ -56,7 +56,7 @@ def _local(tag: object) -> str:
 
 
 def _item_link(item: etree._Element) -> str | None:
-    alternate = None
+    alternate: str | None = None
     for child in item:
         if _local(child.tag) != "link":
             continue
@@ -64,7 +64,7 @@ def _item_link(item: etree._Element) -> str | None:
         if href is None:  # RSS: the URL is the text
             return (child.text or "").strip() or None
         if (child.get("rel") or "alternate") == "alternate":
-            alternate = alternate or href.strip()
+            alternate = alternate or str(href).strip()
     if alternate:
         return alternate
     for child in item:  # RSS guid that is a permalink

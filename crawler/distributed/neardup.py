@@ -5,7 +5,8 @@ mode through NEWSCRAWL_NEARDUP_STORE (crawler.addon)."""
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from scrapy.settings import BaseSettings
 from scrapy_redis import connection
@@ -39,7 +40,7 @@ class RedisNearDupStore:
             return []
         raw = self.server.hmget(self.docs, list(seqs))
         out = []
-        for seq, value in zip(seqs, raw):
+        for seq, value in zip(seqs, raw, strict=True):
             if value is not None:
                 data = json.loads(value)
                 out.append(Entry(data["key"], data["url"], data["root_url"], data["root_key"],

@@ -6,7 +6,8 @@ A pipelines.state.StateStore, chosen by NEWSCRAWL_STATE_STORE (crawler/addon.py 
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from collections.abc import Iterable
+from typing import cast
 
 from redis import Redis
 from scrapy.settings import BaseSettings
@@ -32,14 +33,14 @@ class RedisStateStore:
         pass  # the connection pool is shared and closes with the process
 
     def article(self, key: str) -> Written | None:
-        raw = self.server.hget(self.articles, key)
+        raw = cast("bytes | None", self.server.hget(self.articles, key))  # redis-py types sync and async alike
         if raw is None:
             return None
         data = json.loads(raw)
         return Written(key, data["url"], data["content_hash"], data.get("lastmod"))
 
     def count_articles(self) -> int:
-        return int(self.server.hlen(self.articles))
+        return cast(int, self.server.hlen(self.articles))
 
     def part_applied(self, part: str) -> bool:
         return bool(self.server.sismember(self.parts, part))
@@ -59,7 +60,7 @@ class RedisStateStore:
                          json.dumps({"newest_published": newest, "last_run": when}))
 
     def watermark(self, site: str) -> tuple[str | None, str | None]:
-        raw = self.server.hget(self.watermarks, site)
+        raw = cast("bytes | None", self.server.hget(self.watermarks, site))
         if raw is None:
             return None, None
         data = json.loads(raw)

@@ -186,7 +186,7 @@ class WarcArchiveMiddleware:
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         request_http = StatusAndHeaders(
             f"{request.method} {target} HTTP/1.1",
-            [("Host", parts.netloc)] + _headers(request.headers, PRIVATE_REQUEST_HEADERS | {"host"}),
+            [("Host", parts.netloc), *_headers(request.headers, PRIVATE_REQUEST_HEADERS | {"host"})],
             protocol="HTTP/1.1",
             is_http_request=True,
         )

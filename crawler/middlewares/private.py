@@ -78,7 +78,7 @@ class PrivateAddressMiddleware:
 
         try:
             resolved = await maybe_deferred_to_future(cast(Any, reactor).resolve(host))
-        except Exception as exc:  # noqa: BLE001  unresolvable: the download reports `dns`
+        except Exception as exc:
             logger.debug("could not resolve %s for the private-address check: %s", host, exc)
             return None
         address = ip_literal(str(resolved))

@@ -66,7 +66,7 @@ class SafeRobotsTxtMiddleware(RobotsTxtMiddleware):
             if response.status >= 400:  # an error page is not a robots.txt
                 response = response.replace(body=b"")
             await self._parse_robots(response, netloc, request)
-        except Exception as exc:  # noqa: BLE001  any failure means "no robots.txt", never a crash or a hang
+        except Exception as exc:
             if not isinstance(exc, IgnoreRequest):
                 reason, detail = describe_exception(exc)
                 self._unreadable(robots_url, f"{reason}: {detail}")

@@ -116,7 +116,7 @@ class CrossSiteSecretsMiddleware:
         site = site_of(request.url)
         if request.meta.get("credentials_site") == site and site:
             return  # userinfo given in this very URL
-        if self.sites and site not in self.sites or self._leaves_chain(request):
+        if (self.sites and site not in self.sites) or self._leaves_chain(request):
             for name in SECRET_HEADERS:
                 request.headers.pop(name, None)
 

@@ -7,9 +7,10 @@ robots.txt, sitemaps, feeds and links; RawPages go to the item pipelines.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterator
+from typing import Any
 from urllib.parse import urljoin
 
 from scrapy import Request, Spider, signals
@@ -146,7 +147,7 @@ class NewsSpider(DiscoveryMixin, Spider):
     async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         meta = response.meta
         requested = meta.get("requested_url", response.url)
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
         if not isinstance(response, TextResponse) or not any(t in content_type for t in HTML_TYPES):
             if meta.get("article"):
                 self.fail(requested, "not_html", f"content type is {content_type or 'missing'!r}, not HTML")

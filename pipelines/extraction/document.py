@@ -70,6 +70,6 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
         tree = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise PageRejected("unparsable", f"the HTML could not be parsed ({exc})") from None
-    if tree is None or tree.find("body") is None and not len(tree):
+    if tree is None or (tree.find("body") is None and not len(tree)):
         raise PageRejected("empty", "the page has no HTML content")
     return tree

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-
 _PROSE_CHARS = 150  # a <p> this long that ends a sentence is article prose, not a teaser or caption
 _SENTENCE_END = tuple('.!?…"”’»)。')
 # Prose left out, against the text's own length: in blocks like the text's own, or anywhere.

@@ -6,9 +6,11 @@ All of them keep Asia/Ho_Chi_Minh time (UTC+7, no DST) and write dates day-first
 
 from __future__ import annotations
 
+from typing import Any
+
 from .base import SiteProfile
 
-_VN = {"timezone": "Asia/Ho_Chi_Minh", "language": "vi", "date_order": "DMY"}
+_VN: dict[str, Any] = {"timezone": "Asia/Ho_Chi_Minh", "language": "vi", "date_order": "DMY"}
 # VC-CMS family (Tuổi Trẻ, Người Lao Động, Báo Chính phủ): data-role attributes and boxes.
 _VC_PRUNE = (
     "//*[contains(@class,'VCSortableInPreviewMode')][@type='RelatedNewsBox' or @type='RelatedOneNews']",

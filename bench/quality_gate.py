@@ -85,13 +85,13 @@ def score_aeb(data_dir: Path, out_dir: Path) -> dict[str, float]:
         start = time.process_time()
         _extract_all(pages)
         runs.append(time.process_time() - start)
-    versus, _ = devsets_gate.compare(data_dir, {t["id"]: r for t, r in zip(truth, records)},
+    versus, _ = devsets_gate.compare(data_dir, {t["id"]: r for t, r in zip(truth, records, strict=True)},
                                      ROOT / "bench" / "data" / "aeb-trafilatura.jsonl")
     PROBLEMS.extend(devsets_gate.failures("aeb", versus, MAX_LOST_SHARE))
-    pairs = [(t["body"] or "", r.get("text") or "") for t, r in zip(truth, records)]
+    pairs = [(t["body"] or "", r.get("text") or "") for t, r in zip(truth, records, strict=True)]
     body = metric.body_scores(pairs, 200)
     with open(out_dir / "aeb.jsonl", "w", encoding="utf-8") as f:
-        for t, r, (tp, fp, fn) in zip(truth, records, body.pop("per_doc")):
+        for t, r, (tp, fp, fn) in zip(truth, records, body.pop("per_doc"), strict=True):
             f1 = round(2 * tp / (2 * tp + fp + fn), 4) if tp + fp + fn else None
             f.write(json.dumps({"id": t["id"], "url": t["url"], "body_f1": f1, "error": r.get("error")}) + "\n")
     return {"aeb_body_f1": body["f1"], "aeb_body_precision": body["precision"], "aeb_body_recall": body["recall"],

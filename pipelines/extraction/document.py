@@ -35,10 +35,10 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     declared = [http_content_type_encoding(content_type) if content_type else None,
                 html_body_declared_encoding(body)]
     for name in declared:
-        encoding = resolve_encoding(name) if name else None
-        if encoding and encoding not in ("utf-8", "utf8"):
+        resolved = resolve_encoding(name) if name else None
+        if resolved and resolved not in ("utf-8", "utf8"):
             try:
-                return _finish(body.decode(encoding))
+                return _finish(body.decode(resolved))
             except (UnicodeDecodeError, LookupError):
                 continue
     return _finish(body.decode("cp1252", errors="replace"))

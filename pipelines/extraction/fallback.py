@@ -140,7 +140,7 @@ class _Side:
 
 def _char_share(lines: list[str], covered: list[bool]) -> float:
     total = sum(len(line) for line in lines)
-    return sum(len(line) for line, cov in zip(lines, covered) if cov) / total if total else 0.0
+    return sum(len(line) for line, cov in zip(lines, covered, strict=True) if cov) / total if total else 0.0
 
 
 def _is_prose(line: str) -> bool:

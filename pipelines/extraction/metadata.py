@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -87,7 +88,7 @@ def _site_name_in_title(tree: HtmlElement, labels: list[str]) -> list[str]:
     return []
 
 
-def _dedupe(values: list[str | None]) -> list[str]:
+def _dedupe(values: Sequence[str | None]) -> list[str]:
     seen: dict[str, str] = {}
     for value in values:
         if value and value.strip():
@@ -135,7 +136,7 @@ def _absolute(url: str | None, base: str | None) -> str | None:
 
 
 def _canonical(tree: HtmlElement, data: Structured, page_url: str | None) -> str | None:
-    hrefs = tree.xpath("//link[@rel='canonical']/@href") + [data.first("og:url") or ""]
+    hrefs = [*tree.xpath("//link[@rel='canonical']/@href"), data.first("og:url") or ""]
     for href in hrefs:
         url = _absolute(str(href), page_url)
         if not url:

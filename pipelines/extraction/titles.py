@@ -96,7 +96,8 @@ def headline_node(tree: HtmlElement, data: Structured) -> HtmlElement | None:
     if agreed is not None:
         return agreed
     if not h1s:  # the headline set in an h2/h3 or a `p.titulo` (the h1 being the logo)
-        nodes = tree.xpath("//h2|//h3")[:200] + tree.xpath("//body//*[contains(@class,'tit') or contains(@class,'Tit')]")[:200]
+        nodes = (tree.xpath("//h2|//h3")[:200]
+                 + tree.xpath("//body//*[contains(@class,'tit') or contains(@class,'Tit')]")[:200])
         return next((h for h in nodes if squash(node_text(h)) in keys), None)
     return next((h for h in h1s if _headline_like(node_text(h))), h1s[0])
 

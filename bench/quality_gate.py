@@ -37,6 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT / "bench" / "eval"  # vendored copies of ../shared/eval (see bench/eval/README.md)
 AEB = ROOT / "bench" / "data" / "aeb"
+PROFILE_FIXTURES = ROOT / "tests" / "fixtures" / "profiles"  # crawler/sitefixtures.py reads them
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(EVAL))
 sys.path.insert(0, str(ROOT / "bench"))
@@ -45,11 +46,11 @@ import metric  # type: ignore[import-not-found]  # noqa: E402  (bench/eval)
 import devsets_gate  # noqa: E402
 import metadata_eval  # noqa: E402
 
+from crawler.sitefixtures import field_mismatches, load_site_fixtures, run_fixture  # noqa: E402
 from pipelines.contracts.items import RawPage  # noqa: E402
 from pipelines.errors import PageRejected  # noqa: E402
 from pipelines.extraction.document import decode_html  # noqa: E402
 from pipelines.process import process_page  # noqa: E402
-from tests.test_profiles import field_mismatches, load_fixtures, run_fixture  # noqa: E402
 
 FETCHED_AT = "2026-01-01T00:00:00+00:00"
 MAX_LOST_SHARE = 0.01  # of a set's pages may lose to trafilatura by more than 0.2 F1
@@ -121,7 +122,7 @@ def score_devsets(out_dir: Path) -> dict[str, float]:
 
 def score_profiles(out_dir: Path) -> dict[str, float]:
     rows, fields_ok, fields_total = [], 0, 0
-    for fx in load_fixtures():
+    for fx in load_site_fixtures(PROFILE_FIXTURES):
         try:
             record = run_fixture(fx)
             bad = field_mismatches(fx, record)
@@ -129,17 +130,17 @@ def score_profiles(out_dir: Path) -> dict[str, float]:
             record, bad = {"error": f"{exc.reason}: {exc.detail}"}, ["rejected"]
         fields_total += 6
         fields_ok += 6 - len(bad)
-        rows.append({"fixture": f"{fx['site']}/{fx['slug']}", "ok": not bad, "wrong": bad,
+        rows.append({"fixture": fx.name, "ok": not bad, "wrong": bad,
                      "published_at": record.get("published_at"), "error": record.get("error")})
     rejected = []
-    for fx in load_fixtures("rejected"):
+    for fx in load_site_fixtures(PROFILE_FIXTURES, "rejected"):
         try:
             run_fixture(fx)
             reason = None
         except PageRejected as exc:
             reason = exc.reason
-        rejected.append({"fixture": f"_rejected/{fx['slug']}", "ok": reason == fx["expected"]["reason"],
-                         "reason": reason, "want": fx["expected"]["reason"]})
+        rejected.append({"fixture": f"_rejected/{fx.slug}", "ok": reason == fx.expected["reason"],
+                         "reason": reason, "want": fx.expected["reason"]})
     with open(out_dir / "profiles.jsonl", "w", encoding="utf-8") as f:
         for row in rows + rejected:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")

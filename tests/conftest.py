@@ -33,9 +33,21 @@ def read_fixture(relative: str) -> str:
     return data.decode("utf-8")
 
 
-def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+VN_TRUTH = [json.loads(line)
+            for line in (FIXTURES / "vn-html" / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def vn_page(name: str) -> str:
+    """A real Vietnamese page of tests/fixtures/vn-html by name (`dantri_3`), wherever it is stored:
+    a page that is also a site-profile fixture is stored there only (`stored_as`)."""
+    row = next(r for r in VN_TRUTH if r["file"] == f"{name}.html")
+    return read_fixture(row.get("stored_as") or f"vn-html/{name}.html.gz")
+
+
+def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 120,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """`newscrawl ARGS` in a fresh process, as a user would run it."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**(os.environ if env is None else env), "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from crawler import __version__
 
-from . import crawl_cmd, export_cmd, extract_cmd, run_cmd, url_cmd, validate_cmd, worker_cmd
+from . import crawl_cmd, export_cmd, extract_cmd, fixture_cmd, run_cmd, url_cmd, validate_cmd, worker_cmd
 from .checks import one_line_errors, unknown_option_message
 from .errors import UsageError
 
@@ -18,7 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="newscrawl", description="Crawl news sites and extract articles as normalized JSON lines."))
     parser.add_argument("--version", action="version", version=f"newscrawl {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (run_cmd, worker_cmd, crawl_cmd, url_cmd, extract_cmd, validate_cmd, export_cmd):
+    for module in (run_cmd, worker_cmd, crawl_cmd, url_cmd, extract_cmd, validate_cmd, export_cmd, fixture_cmd):
         module.add_parser(commands)
     for command in commands.choices.values():
         one_line_errors(command)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from . import vn
+from . import bd, vn
 from .base import SiteProfile
 
-PROFILES: Mapping[str, SiteProfile] = MappingProxyType({p.name: p for p in (*vn.PROFILES,)})
+PROFILES: Mapping[str, SiteProfile] = MappingProxyType({p.name: p for p in (*vn.PROFILES, *bd.PROFILES)})
 
 
 def get_profile(name: str) -> SiteProfile:

@@ -23,10 +23,10 @@ from pipelines.errors import PageRejected
 from pipelines.extraction.document import decode_html
 from pipelines.normalization.dates import DateContext, parse_date
 from pipelines.process import process_page
-from tests.conftest import FIXTURES, read_fixture
+from tests.conftest import VN_TRUTH, vn_page
 
 ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
-REAL_PAGES = sorted(p.name[:-3] for p in (FIXTURES / "vn-html").glob("*.html.gz"))
+REAL_PAGES = sorted(row["file"].removesuffix(".html") for row in VN_TRUTH)
 
 
 def fuzz(examples: int) -> settings:
@@ -157,7 +157,7 @@ def test_extraction_of_random_text_and_tag_soup(tally: Counter[str], html: str) 
 
 @st.composite
 def mutated_pages(draw: st.DrawFn) -> str:
-    page = read_fixture(f"vn-html/{draw(st.sampled_from(REAL_PAGES))}.gz")
+    page = vn_page(draw(st.sampled_from(REAL_PAGES)))
     for _ in range(draw(st.integers(1, 4))):
         start = draw(st.integers(0, len(page)))
         end = draw(st.integers(start, min(len(page), start + 5000)))

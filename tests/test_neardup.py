@@ -18,7 +18,7 @@ from pipelines.neardup_store import MemoryStore, SqliteStore
 from pipelines.output import complete_parts, read_part
 from pipelines.process import process_page
 from pipelines.validate import schema_errors
-from tests.conftest import FIXTURES, ROOT, json_lines, read_fixture, run_cli
+from tests.conftest import FIXTURES, ROOT, json_lines, run_cli, vn_page
 from tests.mockserver import MockServer
 from tests.pages import article_html
 
@@ -31,7 +31,7 @@ def real_text(name: str) -> str:
     """The body our own extraction gives for a saved page of tests/fixtures."""
     if name == "seed":
         return str(json.loads((FIXTURES / "seed" / "expected.json").read_text(encoding="utf-8"))["text"])
-    html = read_fixture(f"vn-html/{name}.html.gz")
+    html = vn_page(name)
     return process_page(
         RawPage(url=f"https://dantri.com.vn/{name}.htm", html=html, fetched_at="2024-01-01T00:00:00+00:00")
     ).text

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from pipelines.contracts.items import RawPage
 from pipelines.process import process_page
 from pipelines.validate import schema_errors
-from tests.conftest import FIXTURES, read_fixture
+from tests.conftest import VN_TRUTH, vn_page
 
-TRUTH = [json.loads(line) for line in (FIXTURES / "vn-html" / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
+TRUTH = VN_TRUTH
 
 
 @pytest.fixture(scope="module")
 def records() -> dict[str, dict[str, object]]:
     out = {}
     for row in TRUTH:
-        html = read_fixture(f"vn-html/{row['file']}.gz")
+        html = vn_page(row["file"].removesuffix(".html"))
         raw = RawPage(url=row["url"], html=html, fetched_at="2025-11-01T00:00:00+00:00")
         out[row["file"]] = process_page(raw).to_dict()
     return out

@@ -66,7 +66,7 @@ def vietnamese_sources() -> Iterator[dict[str, Any]]:
     ]
     for line in (fixtures / "vn-html" / "truth.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        pages.append((fixtures / "vn-html" / (row["file"] + ".gz"), row["url"]))
+        pages.append((fixtures / (row.get("stored_as") or f"vn-html/{row['file']}.gz"), row["url"]))
     for path, url in pages:
         data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
         record = process_page(

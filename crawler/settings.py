@@ -80,7 +80,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.unreachable.SiteProbeMiddleware": 555,
     "crawler.extensions.warc.WarcArchiveMiddleware": 950,  # next to the downloader: responses as fetched
 }
-ADDONS = {"crawler.middlewares.secrets.RedactLogsAddon": 0, "crawler.addon.SitesFileAddon": 100}
+ADDONS = {
+    "crawler.middlewares.secrets.RedactLogsAddon": 0,
+    "crawler.addon.SitesFileAddon": 100,  # NEWSCRAWL_SITES_FILE
+    "crawler.distributed.addon.RedisAddon": 110,  # REDIS_URL, with a sites file
+}
 EXTENSIONS = {
     "crawler.extensions.summary.RunSummary": 500,
     "crawler.extensions.progress.Progress": 510,
@@ -109,6 +113,7 @@ NEWSCRAWL_TRAP_URL_LENGTH = 2000  # links longer than this are traps; 0 = off
 # Scheduled runs (`newscrawl run`, or NEWSCRAWL_SITES_FILE under scrapy/scrapyd): crash-safe parts,
 # state between runs. The sites file sets the ones below through crawler.addon.SitesFileAddon.
 NEWSCRAWL_SITES_FILE = None
+NEWSCRAWL_SITES: list[dict[str, object]] = []  # the [[site]] tables, as crawler.addon.site_entry gives them
 NEWSCRAWL_OUTPUT_DIR = None  # OUT/date=YYYY-MM-DD/run=ID/part-NNNNN.jsonl.gz + _manifest.jsonl
 NEWSCRAWL_STATE_DIR = None  # state.sqlite: articles written, parts applied, watermarks
 NEWSCRAWL_STATE_STORE = "pipelines.state.SqliteStateStore"  # a pipelines.state.StateStore class

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from crawler.addon import apply_sites_file
 from crawler.extensions.summary import write_json_atomically
 from crawler.sitesfile import SitesFileError, load_sites_file
 from crawler.spiders.news import NewsSpider
@@ -70,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     settings.set("NEWSCRAWL_SITES_FILE", str(path), priority="cmdline")
     settings.set("NEWSCRAWL_RUN_ID", run_id, priority="cmdline")
     settings.set("NEWSCRAWL_SUMMARY", True, priority="cmdline")
+    apply_sites_file(config, settings)  # read once, here: the add-on sees it done
     interval = args.progress if args.progress is not None else (5.0 if sys.stderr.isatty() else 0.0)
     settings.set("NEWSCRAWL_PROGRESS_INTERVAL", interval, priority="cmdline")
     if args.redis:
@@ -137,5 +139,5 @@ def merge_distributed_report(settings: Any, sites_file: Path, run_id: str, repor
     alive = wait_for_workers(server, keys, timeout=settings.getfloat("NEWSCRAWL_REDIS_IDLE_CLOSE", 10.0) + 60)
     if alive:
         print(f"newscrawl run: workers still running, report is partial: {', '.join(alive)}", file=sys.stderr)
-    report = run_report(merged(server, keys), sites_file, run_id)
+    report = run_report(merged(server, keys), settings)
     write_json_atomically(report_path, report)

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from crawler.addon import apply_sites_file
 from crawler.sitesfile import SitesFileError, load_sites_file
 from crawler.spiders.news import NewsSpider
 
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
 
     path = Path(args.sites_file).resolve()
     try:
-        load_sites_file(path)
+        config = load_sites_file(path)
     except SitesFileError as exc:
         raise UsageError(str(exc)) from None
     settings = crawl_settings(None, dict(parse_setting(s) for s in args.set), verbose=args.verbose)
@@ -56,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     for name, value in {"FEEDS": {}, "NEWSCRAWL_SITES_FILE": str(path), "NEWSCRAWL_RUN_ID": run_id,
                         "REDIS_URL": args.redis, "NEWSCRAWL_SEED": False, "NEWSCRAWL_SUMMARY": True}.items():
         settings.set(name, value, priority="cmdline")
+    apply_sites_file(config, settings)  # read once, here: the add-on sees it done
     reason = run_crawl(NewsSpider, settings, CrawlOutcome())
     if reason != "finished":
         print(f"newscrawl worker: stopped early ({reason})", file=sys.stderr)

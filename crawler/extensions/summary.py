@@ -29,6 +29,7 @@ from typing import Any
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 
 from pipelines.contracts.urls import site_of
 
@@ -103,9 +104,8 @@ class RunSummary:
 
             keys = RunKeys(settings.get("NEWSCRAWL_REDIS_CRAWL"), settings.get("NEWSCRAWL_RUN_ID"))
             publish(connection.from_settings(settings), keys, settings.get("NEWSCRAWL_WORKER_ID"), report)
-        sites_file = self.crawler.settings.get("NEWSCRAWL_SITES_FILE")
-        if sites_file:
-            report = run_report(report, Path(sites_file), self.crawler.settings.get("NEWSCRAWL_RUN_ID"))
+        if self.crawler.settings.get("NEWSCRAWL_SITES_FILE"):
+            report = run_report(report, self.crawler.settings)
         if self.path:
             write_json_atomically(Path(self.path), report)
 
@@ -176,25 +176,24 @@ def format_summary(report: dict[str, Any], sites_file: str | None = None) -> str
     return "\n".join(lines)
 
 
-def run_report(summary: dict[str, Any], sites_file: Path, run_id: str | None) -> dict[str, Any]:
-    """The summary as a per-site report for cron: new, skipped as seen, failed, status."""
-    from crawler.sitesfile import load_sites_file
-
-    config = load_sites_file(sites_file)
+def run_report(summary: dict[str, Any], settings: BaseSettings) -> dict[str, Any]:
+    """The summary as a per-site report for cron: new, skipped as seen, failed, status. The sites,
+    output and state come from the settings crawler.addon.SitesFileAddon set."""
     sites: dict[str, Any] = {}
-    for site in config.sites:
-        entry = summary["sites"].get(site_of(site.urls[0]) or "", {})
+    for site in settings.getlist("NEWSCRAWL_SITES"):
+        entry = summary["sites"].get(site_of(site["urls"][0]) or "", {})
         failed = entry.get("failed", {})
         new = entry.get("articles", 0)
         seen = entry.get("skipped", {}).get("seen_before", 0)
         nothing_fetched = entry.get("pages", 0) == 0
         status = "failed" if nothing_fetched or (new == 0 and seen == 0 and failed) else "ok"
-        sites[site.name] = {"status": status, "new": new, "skipped_seen": seen,
+        sites[site["name"]] = {"status": status, "new": new, "skipped_seen": seen,
                             "unchanged": entry.get("dropped", {}).get("unchanged", 0),
                             "failed": failed, "detail": entry}
-    report = {"run_id": run_id, "sites_file": str(sites_file), "output": str(config.output),
+    report = {"run_id": settings.get("NEWSCRAWL_RUN_ID"), "sites_file": settings.get("NEWSCRAWL_SITES_FILE"),
+              "output": settings.get("NEWSCRAWL_OUTPUT_DIR"),
               **{k: v for k, v in summary.items() if k != "sites"}, "sites": sites}
-    runs = config.state / "runs"
+    runs = Path(settings["NEWSCRAWL_STATE_DIR"]) / "runs"
     runs.mkdir(parents=True, exist_ok=True)
     write_json_atomically(runs / "last-run.json", report)
     return report

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
@@ -25,7 +24,6 @@ from crawler.discovery.links import url_kind
 from crawler.frontier import PRIORITY_DISCOVERY, Frontier
 from crawler.middlewares.refusal import Skipped
 from crawler.pageanalysis import PageJob, PageResult, analyze_page
-from crawler.sitesfile import load_sites_file
 from pipelines.contracts.items import RawPage
 from pipelines.contracts.profiles import profile_for_host
 from pipelines.contracts.signals import page_failed, request_done
@@ -50,7 +48,7 @@ def split_urls(value: str | list[str] | None) -> list[str]:
 
 
 class NewsSpider(DiscoveryMixin, Spider):
-    """Settings read: NEWSCRAWL_SINCE, NEWSCRAWL_DEPTH, NEWSCRAWL_MAX_PAGINATION, NEWSCRAWL_SITES_FILE,
+    """Settings read: NEWSCRAWL_SINCE, NEWSCRAWL_DEPTH, NEWSCRAWL_MAX_PAGINATION, NEWSCRAWL_SITES,
     NEWSCRAWL_STATE_DIR, NEWSCRAWL_WORKERS and NEWSCRAWL_PAGE_FUNCTION (the extraction processes, see
     pipelines/workers.py)."""
 
@@ -78,9 +76,9 @@ class NewsSpider(DiscoveryMixin, Spider):
         """Read the settings once they are final: add-ons (the sites file) apply theirs
         after from_crawler."""
         settings = self.crawler.settings
-        sites_file = settings.get("NEWSCRAWL_SITES_FILE")
-        if sites_file and not self.site_urls and not self.article_urls:
-            self.site_urls, self.site_options = site_arguments(load_sites_file(Path(sites_file)))
+        sites = settings.getlist("NEWSCRAWL_SITES")  # a sites file's, set by crawler.addon.SitesFileAddon
+        if sites and not self.site_urls and not self.article_urls:
+            self.site_urls, self.site_options = site_arguments(sites)
         self.state = open_state_store(settings)
         self.frontier = Frontier(
             since=parse_since(settings.get("NEWSCRAWL_SINCE")),

@@ -1,4 +1,11 @@
-"""Feeds: RSS 2.0, RSS 1.0, Atom and JSON Feed; autodiscovery from a page's <link> tags."""
+"""Feeds: RSS 2.0, RSS 1.0, Atom and JSON Feed; autodiscovery from a page's <link> tags.
+
+Why not feedparser (6.0.14, measured by bench/library_check.py): on RSS, Atom and an RSS with a
+bare `&` it finds the same links and dates as this module; it does not read JSON Feed (0 of 1
+item); and it would be one more dependency for the three fields we take from a feed (link, date,
+lastmod). The broken-feed long tail it is known for is measured on 4 cases only: a feed this
+module refuses (ValueError, counted as discovery_invalid/feed) is the place to look again.
+"""
 
 from __future__ import annotations
 

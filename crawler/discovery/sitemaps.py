@@ -2,6 +2,12 @@
 
 The XML parser never resolves entities or fetches DTDs (no entity-expansion bombs) and
 the caller caps the decompressed size.
+
+Why not Scrapy's scrapy.utils.sitemap.Sitemap (measured by bench/library_check.py): it reads only
+the direct children of <url>, so a Google News sitemap's <news:publication_date>, nested in
+<news:news>, is lost: 0 of 4 news entries dated, ours 4 of 4 (the date that orders
+the crawl newest first and stands in for a page without one). It is as safe as ours against
+entity expansion.
 """
 
 from __future__ import annotations

@@ -1,4 +1,12 @@
-"""Canonical URLs: one spelling per article, for dedup and for the `url` field."""
+"""Canonical URLs: one spelling per article, for dedup and for the `url` field.
+
+Why not a library (measured by bench/library_check.py on 1,876 URLs of the evaluation sets, each
+with six variants a crawl meets): w3lib's canonicalize_url (Scrapy's) keeps tracking parameters
+(0 of 1,876 utm_/fbclid variants matched their URL) and the default port (0 of 1,876);
+courlan's normalize_url(strict=True) drops trackers but leaves escapes of plain letters (`%61`)
+as they came (192 of 1,876 matched) and merged two different articles. Neither folds `www.`,
+which dedup_key does. Ours: 1,876 of 1,876 on every variant, nothing merged.
+"""
 
 from __future__ import annotations
 

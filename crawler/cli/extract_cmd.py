@@ -59,8 +59,8 @@ def run(args: argparse.Namespace) -> int:
     # interrupted run must not leave a file that looks complete.
     out: IO[str] = partial_path(out_path).open("w", encoding="utf-8") if out_path else sys.stdout
     try:
-        inputs = (prepare(path, args.url, args.max_bytes) for path in files if not is_warc(path))
-        pages = workers.imap((item, item if isinstance(item, PageJob) else None) for item in inputs)
+        prepared = (prepare(path, args.url, args.max_bytes) for path in files if not is_warc(path))
+        pages = workers.imap((item, item if isinstance(item, PageJob) else None) for item in prepared)
         # WARC archives hold many pages each: crawler/warcinput.py reads them.
         warcs = (line for path in files if is_warc(path) for line in extract_warc(path, args.max_bytes, workers))
         for line in chain(warcs, (output_line(job, result) for job, result in pages)):

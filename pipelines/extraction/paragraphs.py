@@ -8,6 +8,8 @@ as a single 250-word "paragraph". Such a line is cut again where the page's own 
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from lxml.html import HtmlElement
 
 RUN_ON_WORDS = 80  # a line longer than this is checked against the page's blocks
@@ -65,5 +67,5 @@ def _cut(line: str, blocks: list[str]) -> list[str]:
     if len(kept) < 2:
         return [line]
     bounds = sorted({0, len(flat), *(x for span in kept for x in span)})
-    pieces = (flat[a:b].strip() for a, b in zip(bounds, bounds[1:]))
+    pieces = (flat[a:b].strip() for a, b in pairwise(bounds))
     return [piece for piece in pieces if piece]

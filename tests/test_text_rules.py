@@ -4,7 +4,6 @@ one paragraph per line, a photo story's captions included."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -13,11 +12,9 @@ from pipelines.contracts.items import RawPage
 from pipelines.extraction.document import parse_html
 from pipelines.extraction.paragraphs import split_run_on
 from pipelines.process import process_page
-from tests.conftest import FIXTURES, read_fixture
+from tests.conftest import VN_TRUTH, read_fixture, vn_page
 from tests.pages import LOREM, article_html
 
-TRUTH = [json.loads(line)
-         for line in (FIXTURES / "vn-html" / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
 FETCHED = "2025-11-01T00:00:00+00:00"
 
 
@@ -26,8 +23,8 @@ def words(value: str) -> list[str]:
 
 
 def vn_record(name: str) -> dict[str, object]:
-    row = next(r for r in TRUTH if r["file"] == name)
-    html = read_fixture(f"vn-html/{name}.gz")
+    row = next(r for r in VN_TRUTH if r["file"] == name)
+    html = vn_page(name.removesuffix(".html"))
     return process_page(RawPage(url=row["url"], html=html, fetched_at=FETCHED)).to_dict()
 
 
@@ -46,7 +43,7 @@ def lead_in_body_page() -> str:
 
 def records() -> list[tuple[str, dict[str, object]]]:
     found = [("seed", seed_record())]
-    found += [(row["file"], vn_record(row["file"])) for row in TRUTH]
+    found += [(row["file"], vn_record(row["file"])) for row in VN_TRUTH]
     raw = RawPage(url="https://news.example/a.html", html=lead_in_body_page(), fetched_at=FETCHED)
     found.append(("lead in body", process_page(raw).to_dict()))
     return found

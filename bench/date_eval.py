@@ -29,16 +29,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench" / "eval"))  # vendored copy of ../shared/eval
 
-from score import date_checks  # type: ignore[import-not-found]
+from score import date_checks  # type: ignore[import-not-found]  # noqa: E402
 
-from pipelines.contracts.items import ExtractedArticle
-from pipelines.errors import PageRejected
-from pipelines.extraction.datefinder import find_dates
-from pipelines.extraction.document import decode_html, parse_html
-from pipelines.extraction.metadata import _canonical
-from pipelines.extraction.structured import read_structured
-from pipelines.normalization.language import detect_language
-from pipelines.normalize import choose_dates, date_context
+from pipelines.contracts.items import ExtractedArticle  # noqa: E402
+from pipelines.errors import PageRejected  # noqa: E402
+from pipelines.extraction.datefinder import find_dates  # noqa: E402
+from pipelines.extraction.document import decode_html, parse_html  # noqa: E402
+from pipelines.extraction.metadata import _canonical  # noqa: E402
+from pipelines.extraction.structured import read_structured  # noqa: E402
+from pipelines.normalization.language import detect_language  # noqa: E402
+from pipelines.normalize import choose_dates, date_context  # noqa: E402
 
 LEVELS = ("day", "minute", "minute+tz")
 
@@ -108,7 +108,7 @@ def evaluate(data_dir: Path, languages: dict[str, str], with_url: bool,
         for level, ok in checks.items():
             counts[level][0] += ok
             counts[level][1] += 1
-        for other, tally in zip(others, other_counts):
+        for other, tally in zip(others, other_counts, strict=False):
             for level, ok in date_checks(row.get("published"), (other.get(key) or {}).get("published")).items():
                 tally[level][0] += ok
                 tally[level][1] += 1
@@ -144,7 +144,7 @@ def main() -> None:
         line = "  ".join(f"{level} {v[0]} (n={v[1]})" for level in (*LEVELS, "undated ok")
                          if (v := summary[level])[1])
         print(f"{data_dir.name:<28} {line}  cpu {summary['cpu_s']}s")
-        for path, vs in zip(args.vs, summary["vs"]):
+        for path, vs in zip(args.vs, summary["vs"], strict=False):
             print(f"{'  vs ' + path.name:<28} " + "  ".join(f"{lv} {v[0]} (n={v[1]})" for lv, v in vs.items() if v[1]))
     if args.per_doc:
         args.per_doc.parent.mkdir(parents=True, exist_ok=True)

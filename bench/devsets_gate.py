@@ -88,7 +88,7 @@ def compare(data_dir: Path, ours: dict[str, dict[str, Any]], reference_path: Pat
     theirs, their_pages = evaluation.score(truth, reference, n_bootstrap=0)
     rows, lost, compared = [], 0, 0
     by_language: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for t, doc, ref in zip(truth, my_pages, their_pages):
+    for t, doc, ref in zip(truth, my_pages, their_pages, strict=False):
         ours_f1, ref_f1 = page_f1(doc), page_f1(ref)
         row = {"id": t["id"], "f1": ours_f1, "trafilatura_f1": ref_f1, "error": ours[t["id"]].get("error"),
                "language": ours[t["id"]].get("language"),
@@ -122,7 +122,7 @@ def run_set(data_dir: Path, pool: ProcessPoolExecutor, reference_path: Path | No
     truth = _read_jsonl(data_dir / "truth.jsonl")
     paths = [str(_page_path(data_dir, t["id"])) for t in truth]
     records = list(pool.map(extract_page, paths, chunksize=8))
-    return compare(data_dir, {t["id"]: r for t, r in zip(truth, records)}, reference_path)
+    return compare(data_dir, {t["id"]: r for t, r in zip(truth, records, strict=False)}, reference_path)
 
 
 def failures(name: str, summary: dict[str, Any], max_lost_share: float) -> list[str]:

@@ -42,9 +42,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(EVAL))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import metric  # type: ignore[import-not-found]  # noqa: E402  (bench/eval)
 import devsets_gate  # noqa: E402
 import metadata_eval  # noqa: E402
+import metric  # type: ignore[import-not-found]  # noqa: E402  (bench/eval)
 
 from crawler.sitefixtures import field_mismatches, load_site_fixtures, run_fixture  # noqa: E402
 from pipelines.contracts.items import RawPage  # noqa: E402

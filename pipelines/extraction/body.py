@@ -142,7 +142,7 @@ def clean_body(text: str, *, title: str | None, noise: PageNoise) -> Body:
     lines = _without_timestamp_edges(lines)
     title_key = squash(title)
     # The headline repeated on top, or the page's address printed by a share widget above it.
-    while lines and ((title_key and squash(lines[0]) == title_key) or _URL_LINE.match(lines[0])):
+    while lines and (title_key and squash(lines[0]) == title_key or _URL_LINE.match(lines[0])):
         lines.pop(0)
     if lines and title and lines[0].startswith(title + " "):
         lines[0] = lines[0][len(title):].strip()  # headline glued to the lead

@@ -175,7 +175,8 @@ def _time_elements(tree: HtmlElement, page: _Page) -> list[DateCandidate]:
         if itemprop:  # `<time class="entry-published updated" itemprop="datePublished">`: the itemprop says it
             kind = "modified" if "dateModified" in itemprop and "datePublished" not in itemprop else "published"
         else:
-            kind = "modified" if re.search(r"modif|updat", marker, re.IGNORECASE) and not re.search(r"publish", marker, re.IGNORECASE) \
+            kind = "modified" if re.search(r"modif|updat", marker, re.IGNORECASE) \
+                and not re.search(r"publish", marker, re.IGNORECASE) \
                 else "published"
         out.append(DateCandidate(value, "time", kind))
         if len(out) >= 2:

@@ -11,7 +11,7 @@ from lxml.html import HtmlElement
 
 from .authors import clean_authors, read_authors
 from .structured import Structured, strings_of, text_of
-from .titles import TITLE_SEPARATORS, node_text, squash
+from .titles import TITLE_SEPARATORS, squash
 
 _LEAD_CLASS = re.compile(
     r"(?:^|[\s_-])(?:sapo|lead|leadtext|summary|description|desc|intro|standfirst|excerpt|dek|teaser|"

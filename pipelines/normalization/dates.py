@@ -58,8 +58,8 @@ _EN_PREFIX = re.compile(
 )
 _SEPARATORS = re.compile(r"\s*[|•·]\s*|\s+[-–—]\s+|,\s*|\s+/\s+")
 # What dateparser is still asked to read: relative dates and dates without a year.
-_DIGIT_OR_RELATIVE = re.compile(r"\d|hôm qua|hôm nay|vừa|yesterday|today|just now|gestern|heute|hier|ayer|hoy|ontem|hoje|ieri|oggi",
-                                re.IGNORECASE)
+_DIGIT_OR_RELATIVE = re.compile(
+    r"\d|hôm qua|hôm nay|vừa|yesterday|today|just now|gestern|heute|hier|ayer|hoy|ontem|hoje|ieri|oggi", re.IGNORECASE)
 _JUST_NOW = re.compile(r"^(?:vừa xong|vừa đăng|just now|gerade eben|à l'instant)$", re.IGNORECASE)
 
 _EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)

@@ -33,8 +33,9 @@ def test_saved_page_becomes_a_fixture_that_passes(tmp_path: Path) -> None:
         (VNEXPRESS / f"{SLUG}.html.gz").read_bytes())  # the page byte for byte
     assert field_mismatches(fx, run_fixture(fx)) == []
     reviewed = json.loads((VNEXPRESS / f"{SLUG}.json").read_text(encoding="utf-8"))
-    for name in ("title", "authors", "published_at", "description", "first_sentence"):
+    for name in ("title", "authors", "published_at", "description"):
         assert fx.expected[name] == reviewed[name], name  # the draft agrees with the reviewed fixture
+    assert reviewed["first_sentence"] in run_fixture(fx)["text"]
     assert fx.expected["not_in_text"] == []  # left for the reviewer
 
 

@@ -14,6 +14,7 @@ BSS = SiteProfile(
     article_url=r"^https://www\.bssnews\.net/[a-z-]+/\d+$",
     title_xpath="//div[contains(@class,'headline_section')]/h4",
     author_xpath="//div[@id='dtl_part']/p[starts-with(normalize-space(.), 'By ')]/strong",
+    date_xpath="//div[@id='dtl_part']/p[contains(., '(BSS)')][1]",  # the dateline: the page's only date
     prune_xpaths=("//section[@id='headline']",
                   "//div[@id='dtl_part']/p[starts-with(normalize-space(.), 'By ')][strong]"),
     lead_prefix=r"^(?:By .+?\s+)?[A-Z][A-Za-z .]+, [A-Z][a-z]{2} \d{1,2}, \d{4} \(BSS\)\s*-\s*",

@@ -49,6 +49,7 @@ _LINK_BOX_DEPTH = 8
 _MENU_RUN = 6  # navigation items in a row at the start or end of the text
 _MENU_WORDS = 3  # a line this short may sit inside a menu run (`|`, `Your region:`)
 _MENU_SHARE = 0.7
+_CJK_STAMP = re.compile(r"\d{1,2}月\d{1,2}日\s*(?:[（(][^）)]{1,3}[）)])?\s*\d{1,2}(?:時|:)\d{1,2}分?")
 _STAMP_CHARS = 60  # a time stamp line: the date, a label or a source name, nothing more
 _STAMP_REST_WORDS = 3
 _STAMP_REST_CHARS = 8  # in scripts without spaces, where every character counts as a word
@@ -139,11 +140,11 @@ def _in_link_box(link: HtmlElement) -> bool:
 def clean_body(text: str, *, title: str | None, noise: PageNoise) -> Body:
     lines = _without_menu_edges(_without_repeats([line.strip() for line in text.splitlines() if line.strip()]),
                                 noise.menu)
-    lines = _without_timestamp_edges(lines)
     title_key = squash(title)
     # The headline repeated on top, or the page's address printed by a share widget above it.
     while lines and (title_key and squash(lines[0]) == title_key or _URL_LINE.match(lines[0])):
         lines.pop(0)
+    lines = _without_timestamp_edges(lines)
     if lines and title and lines[0].startswith(title + " "):
         lines[0] = lines[0][len(title):].strip()  # headline glued to the lead
     kept = _drop_trailing_teasers(lines)
@@ -197,10 +198,11 @@ def _without_timestamp_edges(lines: list[str]) -> list[str]:
     def stamp(line: str) -> bool:
         if len(line) > _STAMP_CHARS:
             return False
-        spans = find_line_dates(line)
+        spans = [(span.start, span.end) for span in find_line_dates(line)]
+        spans += [match.span() for match in _CJK_STAMP.finditer(line)]  # the year left out: `2月15日 7時0分`
         if not spans:
             return False
-        rest = line[: spans[0].start] + line[spans[-1].end:]
+        rest = line[: min(s for s, _ in spans)] + line[max(e for _, e in spans):]
         # Besides the date: a label (`Published`, `입력`) or a source's name (`北京新浪網`), not a clause.
         return count_words(rest) <= _STAMP_REST_WORDS or (spaceless_share(rest) > 0.5
                                                           and len(squash(rest)) <= _STAMP_REST_CHARS)

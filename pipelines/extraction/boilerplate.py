@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
+
+from ..languages import words
 
 _MAX_LINE = 300  # characters: furniture is short; a paragraph this long is prose
 
@@ -33,7 +36,7 @@ _LINE_STARTS = (
      r"back(?: to top)?|voltar|volver|retour|zurück|imprimir|compartir|compartilhe|partager|teilen|"
      r"drucken|condividi|stampa)$"),
     # Rights notices (a sentence about copyright ends with a full stop; a notice does not).
-    r"^(?:copyright\s*)?(?:©|\(c\) \d{4})|^copyright\b.{0,80}\b(?:19|20)\d\d\b[^.!?]*$",
+    r"^(?:copyrights?\s*)?(?:©|ⓒ|\(c\) \d{4})|^copyright\b.{0,80}\b(?:19|20)\d\d\b[^.!?]*$",
     # Headings of related-content boxes: short, no full stop (the box's links are link texts).
     (r"^(?:don'?t miss|see more|see also|also on|also in|more from|most read|most popular|trending now|"
      r"explore further|you (?:may|might) also like|up next|more stories|more news|"
@@ -56,9 +59,6 @@ _ANYWHERE = tuple((words, re.compile(rule, re.I)) for words, rule in (
     (("inbox", "subscription"), r"\bkeep an eye on your inbox\b|\berror processing your subscription\b"),
     (("cli", "klick"), (r"(?:^|[.!?] )(?:click here|clique aqui|haga clic aquí|cliquez ici|klicken sie hier|"
                         r"clicca qui)\b")),
-    (("reserv", "vorbehalten"), (r"\ball rights reserved\b|\btodos os direitos reservados\b|"
-                                 r"\btodos los derechos reservados\b|\btous droits réservés\b|"
-                                 r"\balle rechte vorbehalten\b")),
     (("non-commercial", "copyright"), r"\bpersonal,? non-commercial use\b|\bsubject to copyright\b"),
     # Journalists' contact footers.
     (("@",), r"\b(?:may|can) be reached at \S+@|^write to .{2,60} at \S+@\S+$"),
@@ -67,12 +67,19 @@ _ANYWHERE = tuple((words, re.compile(rule, re.I)) for words, rule in (
 ))
 
 
+@cache
+def _rights() -> re.Pattern[str]:
+    """`All rights reserved`, `무단 전재 및 재배포 금지`, `版權所有`: every language file's rights notices."""
+    phrases = sorted(words("boilerplate", "rights"), key=len, reverse=True)
+    return re.compile("|".join(re.escape(p) for p in phrases), re.I)
+
+
 def is_boilerplate(line: str) -> bool:
     """True for a short line that is page furniture (see the rules above)."""
     line = line.strip()
     if not line or len(line) > _MAX_LINE:
         return False
-    if _LINE_START.match(line):
+    if _LINE_START.match(line) or _rights().search(line):
         return True
     low = line.lower()
     return any(any(w in low for w in words) and rule.search(line) for words, rule in _ANYWHERE)

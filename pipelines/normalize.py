@@ -16,7 +16,7 @@ from pipelines.contracts.urls import canonical_url, host_of, site_of
 from .normalization.dates import DateContext, ParsedDate, parse_date
 from .normalization.language import detect_language
 from .normalization.text import clean_block, clean_inline
-from .normalization.timezones import guess_timezone
+from .normalization.timezones import fixed, guess_timezone, zone
 from .normalization.words import count_words
 
 # Lower is more reliable. A sitemap or feed date beats only the URL path.
@@ -122,6 +122,7 @@ def choose_dates(
         return None, None
     published = _not_after_modified(published, parsed)
     best = _refine(published[0], published[1:])
+    best = (best[0], _local_day_of_url(best[1], published, ctx))
     if modified is not None and modified.value < best[1].value:
         modified = None
     return best, modified
@@ -136,14 +137,17 @@ def _settled(parsed: list[tuple[DateCandidate, ParsedDate]]) -> bool:
         and first.value.utcoffset() != timedelta(0) and all(m.value >= first.value for m in modified)
 
 
+_STALE_MODIFIED = timedelta(minutes=1)
+
+
 def _not_after_modified(published: list[tuple[DateCandidate, ParsedDate]],
                         parsed: list[tuple[DateCandidate, ParsedDate]]) -> list[tuple[DateCandidate, ParsedDate]]:
     """A publication date later than the same source's modification date is a cache or index
     time; another published candidate that is not later comes first."""
     top = published[0]
     modified = [p.value for c, p in parsed if c.kind == "modified" and c.source == top[0].source]
-    if not modified or top[1].value <= min(modified):
-        return published
+    if not modified or top[1].value <= min(modified) + _STALE_MODIFIED:
+        return published  # seconds later: the two stamps rounded differently
     if any(c.source == "url" and abs((p.value.date() - top[1].value.date()).days) <= 1 for c, p in published):
         return published  # the URL dates it that day (give or take a time zone): the modified date is stale
     earlier = [cp for cp in published[1:] if cp[1].has_time and cp[1].value <= min(modified)]
@@ -169,6 +173,19 @@ def _refine(best: tuple[DateCandidate, ParsedDate], others: list[tuple[DateCandi
         if stated:
             best = stated[0]
     return best
+
+
+def _local_day_of_url(best: ParsedDate, published: list[tuple[DateCandidate, ParsedDate]],
+                      ctx: DateContext) -> ParsedDate:
+    """A UTC stamp whose day differs from the day in the URL path, which the site writes in its
+    own time: shown in the site's timezone when that gives the URL's day (`2018-12-31T23:11Z`
+    for `/2019/01/01/` in Berlin is 00:11+01:00). The instant is the page's, the offset ours."""
+    url_day = next((p.value.date() for c, p in published if c.source == "url"), None)
+    if url_day is None or not ctx.tz or best.tz_assumed or not best.has_time \
+            or best.value.utcoffset() != timedelta(0) or best.value.date() == url_day:
+        return best
+    local = best.value.astimezone(zone(ctx.tz))
+    return ParsedDate(fixed(local), True, True) if local.date() == url_day else best
 
 
 def _local_wall_clock(best: ParsedDate, others: list[tuple[DateCandidate, ParsedDate]]) -> ParsedDate | None:

@@ -1,0 +1,142 @@
+"""Date lines a reader sees: next to the headline, or labelled as the page's date anywhere."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+
+from lxml.html import HtmlElement
+
+from ..normalization.datetext import DateSpan, starts_with_label
+from ..normalization.datetext import find_dates as find_text_dates
+from ..normalization.datewords import LETTERS, fold
+from .dateblocks import DatePage, in_foreign_block, spaced_text
+
+# Elements without text of their own: scripts and the parts of inline SVG icons.
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "path", "g", "use", "defs", "symbol",
+                       "circle", "rect", "polygon", "polyline", "line", "ellipse", "clippath", "lineargradient",
+                       "stop", "mask", "title", "desc", "img", "source", "br", "hr", "input", "button", "option"})
+# An element named for a date (`span.itemPostDate`, `div.datum`, `p.publish-info`).
+_DATE_NAME = re.compile(r"date|datum|publish|posted|timestamp", re.IGNORECASE)
+_YEARISH = re.compile(r"\d{4}|\d[./-]\d\d?[./-]\d\d")  # a text worth looking at for a bare date line
+_DATE_CLASS = re.compile(r"date|time|publish|posted|byline|dateline|meta|info|author|detail-top", re.IGNORECASE)
+# A relative date line (`2 giờ trước`, `3 hours ago`); full dates are found by datetext.
+_RELATIVE = re.compile(
+    r"\d+\s+(?:giờ|phút|ngày|tuần)\s+trước|\b(?:hôm qua|hôm nay)\b|\d+\s+(?:hours?|minutes?|days?)\s+ago",
+    re.IGNORECASE,
+)
+# The numbers of a date line: an element and its child with the same numbers say the same thing.
+_NUMBER = re.compile(r"\d+")
+MAX_LINE = 90  # characters: a date line, not a paragraph that mentions a date
+
+
+def visible_date(tree: HtmlElement, page: DatePage, anywhere: bool) -> str | None:
+    """A short date line close to the headline, inside the article, not in a sidebar; else,
+    when the page has no machine-readable date, a line anywhere that says it is one."""
+    body = tree.find("body")
+    if body is None:
+        return None
+    best: str | None = None
+    for node in _near(body, page.headline, after=80, before=25):
+        text = _own_text(node)
+        if not text or len(text) > MAX_LINE or not looks_dated(text) or _headline_event(text, page):
+            continue
+        if in_foreign_block(node, page) or _child_says_it(node, text):
+            continue
+        marker = f"{node.get('class', '')} {node.get('id', '')} {node.get('data-role', '')}"
+        parent = node.getparent()
+        if parent is not None:
+            marker += f" {parent.get('class', '')}"
+        if _DATE_CLASS.search(marker) or node.tag == "time":
+            return text
+        best = best or text
+    return best or (_date_line_anywhere(body, page) if anywhere else None)
+
+
+def _headline_event(text: str, page: DatePage) -> bool:
+    """The line is the headline and its date is part of the sentence (`Ergebnisse: RM
+    Schülerinnen, 19.5.2007`): the event's date. A headline that opens with its date
+    (`23.01.2022 - Wierer darf jubeln`) is dated by it."""
+    if text != page.headline_text:
+        return False
+    spans = find_text_dates(text)
+    return not spans or spans[0].start > 0
+
+
+def _date_line_anywhere(body: HtmlElement, page: DatePage) -> str | None:
+    """The first line of the page, outside other items' blocks, that says it is the page's
+    date: labelled (`Posted on April 13, 2023`, `Cập nhật lúc ...`) or in an element named
+    for a date (`span.itemPostDate`); failing those, the first line that is nothing but a
+    date and a time (`Thứ Hai, 05/11/2012, 09:47 GMT+7`, the date line of older layouts)."""
+    bare: str | None = None
+    for node in body.iter():
+        if not isinstance(node.tag, str) or node.tag in _NOT_TEXT:
+            continue
+        own = node.text or ""
+        named = _DATE_NAME.search(f"{node.get('class', '')} {node.get('id', '')}") is not None
+        labelled = bool(own.strip()) and starts_with_label(own)
+        if not (named or labelled or (bare is None and _YEARISH.search(own))):
+            continue
+        text = _own_text(node)
+        if not text or len(text) > MAX_LINE or _headline_event(text, page):
+            continue
+        spans = find_text_dates(text)
+        if not spans or in_foreign_block(node, page):
+            continue
+        if named or (labelled and spans[0].label in ("published", "updated")):
+            return text
+        if bare is None and spans[0].has_time and _nothing_but_date(text, spans[0]):
+            bare = text
+    return bare
+
+
+def _nothing_but_date(text: str, span: DateSpan) -> bool:
+    """At most a weekday name and a zone word around the date and time (`Thứ Hai,`, `(GMT+7)`)."""
+    rest = fold(text)
+    words = LETTERS.findall(rest[:span.start] + " " + rest[span.end:])
+    return len(words) <= 3 and sum(len(w) for w in words) <= 16
+
+
+def looks_dated(text: str) -> bool:
+    """The line states a date: a full date in any language, or a relative one (`2 giờ trước`)."""
+    return bool(find_text_dates(text)) or _RELATIVE.search(text) is not None
+
+
+def _near(body: HtmlElement, h1: HtmlElement | None, after: int, before: int) -> list[HtmlElement]:
+    """The `after` elements from the headline on, then the `before` ones preceding it (the
+    first `after` of the page without a headline in <body>), icons not counted. Stops
+    walking there: a list of every element of a large page cost more than the rest of the
+    date search."""
+    ahead: list[HtmlElement] = []
+    behind: deque[HtmlElement] = deque(maxlen=before)
+    found = h1 is None
+    for node in body.iter():
+        if not isinstance(node.tag, str) or node.tag in _NOT_TEXT:
+            continue
+        if not found and node is not h1:
+            behind.append(node)
+            continue
+        found = True
+        ahead.append(node)
+        if len(ahead) >= after:
+            break
+    if not found:
+        return _near(body, None, after, before)
+    return ahead + list(behind)
+
+
+def _own_text(node: HtmlElement) -> str:
+    """Text of a small element (its children included when they are inline)."""
+    if len(node) > 6:
+        return ""
+    return spaced_text(node)
+
+
+def _child_says_it(node: HtmlElement, text: str) -> bool:
+    """A child element holds all of this element's numbers: the child is the date line, this
+    element only adds a byline or a category around it."""
+    numbers = {int(n) for n in _NUMBER.findall(text)}
+    for child in node:
+        if isinstance(child.tag, str) and {int(n) for n in _NUMBER.findall(spaced_text(child))} == numbers:
+            return True
+    return False

@@ -33,7 +33,7 @@ from score import date_checks  # type: ignore[import-not-found]  # noqa: E402
 
 from pipelines.contracts.items import ExtractedArticle  # noqa: E402
 from pipelines.errors import PageRejected  # noqa: E402
-from pipelines.extraction.datefinder import find_dates  # noqa: E402
+from pipelines.extraction.datefinder import declared_locale, find_dates  # noqa: E402
 from pipelines.extraction.document import decode_html, parse_html  # noqa: E402
 from pipelines.extraction.metadata import _canonical  # noqa: E402
 from pipelines.extraction.structured import read_structured  # noqa: E402
@@ -76,7 +76,7 @@ def date_of(path: Path, url: str | None, language: str | None) -> dict[str, Any]
     if language is None:
         language = page_language(tree, declared)
     article = ExtractedArticle(url=canonical or page_url, fetched_url=page_url, fetched_at=fetched_at,
-                               dates=candidates, html_lang=declared)
+                               dates=candidates, html_lang=declared_locale(tree, data) or declared)
     published, _ = choose_dates(candidates, date_context(article, None, language))
     return {"published": published[1].isoformat() if published else None,
             "source": published[0].source if published else None,

@@ -16,7 +16,7 @@ from pipelines.contracts.urls import host_of
 from .errors import PageRejected
 from .extraction import body as body_mod
 from .extraction.classify import check_article, check_blocked, link_density
-from .extraction.datefinder import find_dates
+from .extraction.datefinder import declared_locale, find_dates
 from .extraction.document import parse_html
 from .extraction.metadata import clean_authors, read_facts
 from .extraction.paragraphs import split_run_on
@@ -72,7 +72,7 @@ def extract_article(raw: RawPage, profile: SiteProfile | None = None, tree: Html
         source_credit=body.source_credit,
         site_name=facts.site_names[0] if facts.site_names else None,
         dates=dates,
-        html_lang=facts.language,
+        html_lang=declared_locale(tree, data) or facts.language,
         tags=facts.tags,
         section=facts.section,
         image=facts.image,

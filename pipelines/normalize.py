@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -14,6 +14,7 @@ from pipelines.contracts.profiles import SiteProfile, get_profile
 from pipelines.contracts.urls import canonical_url, host_of, site_of
 
 from .normalization.dates import DateContext, ParsedDate, parse_date
+from .normalization.datewords import language_fact
 from .normalization.language import detect_language
 from .normalization.text import clean_block, clean_inline
 from .normalization.timezones import fixed, guess_timezone, zone
@@ -65,11 +66,14 @@ def date_context(article: ExtractedArticle, profile: SiteProfile | None, languag
     try:
         base = datetime.fromisoformat(article.fetched_at)
     except (TypeError, ValueError):
-        base = datetime.now(timezone.utc)
+        base = datetime.now(UTC)
     if base.tzinfo is None:
-        base = base.replace(tzinfo=timezone.utc)
-    tz = (profile.timezone if profile else None) or guess_timezone(host_of(article.url), language)
-    order = profile.date_order if profile else _DAY_FIRST.get(language or "")
+        base = base.replace(tzinfo=UTC)
+    host, region = host_of(article.url), locale_region(article.html_lang)
+    if region in language_fact(language, "default_regions", ()):
+        region = None  # `es-ES` on a Colombian site: the CMS's default locale, not a statement
+    tz = (profile.timezone if profile else None) or guess_timezone(host, language, region)
+    order = profile.date_order if profile else _date_order(language, host, region)
     return DateContext(
         base=base, tz=tz, languages=(language,) if language else (), date_order=order,
         formats=profile.date_formats if profile else (), utc_as_local=bool(profile and profile.timezone),
@@ -83,10 +87,20 @@ def _parse(candidate: DateCandidate, ctx: DateContext, feed_formats: tuple[str, 
 
 
 _MACHINE = ("jsonld", "meta", "time")
-# Languages whose numeric dates are day first (05/10/2018 is 5 October); English is left to
-# dateparser, as US pages write month first.
-_DAY_FIRST = dict.fromkeys(("vi", "pt", "es", "fr", "de", "it", "nl", "ru", "uk", "pl", "cs", "sk", "tr", "id", "ms",
-                            "ro", "el", "da", "sv", "nb", "fi", "hu", "hr", "sr", "bg", "he", "ar", "fa", "th"), "DMY")
+def _date_order(language: str | None, host: str | None, region: str | None) -> str | None:
+    """The language's order of numeric dates (`[dates] date_order`); English is day first in
+    the countries that write it so (by the site's TLD or the page's locale), else left open."""
+    order: str | None = language_fact(language, "date_order")
+    if order:
+        return order
+    places = {region or "", (host or "").rsplit(".", 1)[-1].lower()}
+    return "DMY" if places & set(language_fact(language, "day_first_regions", ())) else None
+
+
+def locale_region(tag: str | None) -> str | None:
+    """The country of a locale tag: `zh-Hant-TW` -> `tw`, `en_GB` -> `gb`."""
+    parts = (tag or "").replace("_", "-").split("-")[1:]
+    return next((p.lower() for p in parts if len(p) == 2 and p.isalpha()), None)
 
 
 def choose_dates(
@@ -208,7 +222,7 @@ def _local_wall_clock(best: ParsedDate, others: list[tuple[DateCandidate, Parsed
             continue
         delta = other.value.replace(tzinfo=None, second=0, microsecond=0) - machine
         if delta and abs(delta) <= timedelta(hours=14) and delta.total_seconds() % 900 == 0:
-            utc = best.value.replace(tzinfo=timezone.utc) if best.tz_assumed else best.value
+            utc = best.value.replace(tzinfo=UTC) if best.tz_assumed else best.value
             return ParsedDate(utc.astimezone(timezone(delta)), False, True)
     return None
 

@@ -33,6 +33,7 @@ MODIFIED_META = (
 )
 _LOCAL_ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?[+-](?!00:?00)\d\d:?\d\d$")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|$|[-_])")
+_NO_REGION = frozenset({"ar-ar", "es-la", "es-419", "en-ud", "es-xl"})  # Facebook's locales that name no country
 _SCRIPTS = 60  # untyped scripts looked at for schema.org JSON: the head's, not a whole app's
 
 
@@ -67,6 +68,17 @@ def find_dates(tree: HtmlElement, data: Structured, url: str, date_xpath: str | 
     if url_date:
         found.append(DateCandidate("-".join(url_date.groups()), "url"))
     return found
+
+
+def declared_locale(tree: HtmlElement, data: Structured) -> str | None:
+    """The locale the page declares, region included when it gives one (`zh-Hant-TW`,
+    `en_GB`): its dates are written in that country's time and order. Facebook's placeholder
+    regions (`ar_AR`, `es_LA`) name no country."""
+    tags = [tree.get("lang"), tree.get("{http://www.w3.org/XML/1998/namespace}lang"),
+            data.first("content-language", "language"), data.first("og:locale")]
+    declared = [str(t).strip() for t in tags if t and str(t).strip()]
+    declared = [t for t in declared if t.replace("_", "-").lower() not in _NO_REGION]
+    return next((t for t in declared if "-" in t or "_" in t), declared[0] if declared else None)
 
 
 def _untyped_jsonld(tree: HtmlElement) -> dict[str, Any]:

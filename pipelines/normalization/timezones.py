@@ -48,12 +48,31 @@ def zone(name: str) -> tzinfo:
     return ZoneInfo(name)
 
 
-def guess_timezone(host: str | None, language: str | None) -> str | None:
-    """The site's civil timezone from its TLD, else from the page language; None if unknown."""
+# Countries the page's declared locale may name (`zh-TW`, `en_GB`) that are not written as
+# their own ccTLD above, or whose TLD is used for other things (.co, .tv, .io).
+REGION_TIMEZONES: dict[str, str] = {
+    "gb": "Europe/London", "eg": "Africa/Cairo", "ma": "Africa/Casablanca", "dz": "Africa/Algiers",
+    "tn": "Africa/Tunis", "jo": "Asia/Amman", "lb": "Asia/Beirut", "iq": "Asia/Baghdad", "kw": "Asia/Kuwait",
+    "bh": "Asia/Bahrain", "om": "Asia/Muscat", "ye": "Asia/Aden", "sy": "Asia/Damascus", "ps": "Asia/Hebron",
+    "mx": "America/Mexico_City", "gt": "America/Guatemala", "cr": "America/Costa_Rica", "pa": "America/Panama",
+    "do": "America/Santo_Domingo", "cu": "America/Havana", "ec": "America/Guayaquil", "bo": "America/La_Paz",
+    "py": "America/Asuncion", "sv": "America/El_Salvador", "hn": "America/Tegucigalpa", "ni": "America/Managua",
+    "pr": "America/Puerto_Rico", "az": "Asia/Baku", "am": "Asia/Yerevan", "ge": "Asia/Tbilisi",
+}
+
+
+def guess_timezone(host: str | None, language: str | None, region: str | None = None) -> str | None:
+    """The site's civil timezone from its TLD, else from the country of the locale the page
+    declares (`<html lang="zh-Hant-TW">`), else from the page language; None if unknown."""
     if host:
         tld = host.rsplit(".", 1)[-1].lower()
         if tld in TLD_TIMEZONES:
             return TLD_TIMEZONES[tld]
+    if region:
+        region = region.lower()
+        found = REGION_TIMEZONES.get(region) or (TLD_TIMEZONES.get(region) if region != "uk" else None)
+        if found:
+            return found
     if language:
         return LANGUAGE_TIMEZONES.get(language.lower())
     return None

@@ -34,6 +34,8 @@ MODIFIED_META = (
 _LOCAL_ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?[+-](?!00:?00)\d\d:?\d\d$")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|$|[-_])")
 _NO_REGION = frozenset({"ar-ar", "es-la", "es-419", "en-ud", "es-xl"})  # Facebook's locales that name no country
+_UPDATED_CLASS = re.compile(r"modif|updat", re.IGNORECASE)
+_PUBLISHED_CLASS = re.compile(r"publish", re.IGNORECASE)
 _SCRIPTS = 60  # untyped scripts looked at for schema.org JSON: the head's, not a whole app's
 
 
@@ -128,7 +130,7 @@ def _time_elements(tree: HtmlElement, page: DatePage) -> list[DateCandidate]:
         if itemprop:  # `<time class="entry-published updated" itemprop="datePublished">`: the itemprop says it
             kind = "modified" if "dateModified" in itemprop and "datePublished" not in itemprop else "published"
         else:
-            updated = re.search(r"modif|updat", marker, re.IGNORECASE) and not re.search(r"publish", marker, re.IGNORECASE)
+            updated = _UPDATED_CLASS.search(marker) and not _PUBLISHED_CLASS.search(marker)
             kind = "modified" if updated else "published"
         out.append(DateCandidate(value, "time", kind))
         if len(out) >= 2:

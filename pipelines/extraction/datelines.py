@@ -27,6 +27,11 @@ _RELATIVE = re.compile(
 )
 # The numbers of a date line: an element and its child with the same numbers say the same thing.
 _NUMBER = re.compile(r"\d+")
+# A dateline: a place (a few words, no digits) and a comma before the date; an agency in
+# brackets and a dash (or colon) after it.
+_DATELINE_PLACE = re.compile(r"^\W*[^\W\d_][^\d,]{1,30}(?:,[^\d,]{1,25})?,\s*$")
+_DATELINE_TAIL = re.compile(r"\s*(\([^()]{1,30}\))?\s*[-–—:]")
+_DATELINE_HEAD = 100  # characters of a paragraph that may hold its dateline
 MAX_LINE = 90  # characters: a date line, not a paragraph that mentions a date
 
 
@@ -39,6 +44,10 @@ def visible_date(tree: HtmlElement, page: DatePage, anywhere: bool) -> str | Non
     best: str | None = None
     for node in _near(body, page.headline, after=80, before=25):
         text = _own_text(node)
+        if len(text) > MAX_LINE and node.tag == "p":
+            dateline = _dateline(text)
+            if dateline and not in_foreign_block(node, page):
+                return dateline
         if not text or len(text) > MAX_LINE or not looks_dated(text) or _headline_event(text, page):
             continue
         if in_foreign_block(node, page) or _child_says_it(node, text):
@@ -51,6 +60,26 @@ def visible_date(tree: HtmlElement, page: DatePage, anywhere: bool) -> str | Non
             return text
         best = best or text
     return best or (_date_line_anywhere(body, page) if anywhere else None)
+
+
+def _dateline(text: str) -> str | None:
+    """A wire-style dateline opening the story: place, date, agency, dash (`RAJSHAHI, Dec 20,
+    2025 (BSS) - ...`, `PARIS, 20 déc. 2025 (AFP) -`). The place is in capitals or an agency
+    follows the date; the dateline, not the paragraph, is returned."""
+    head = text[:_DATELINE_HEAD]
+    spans = find_text_dates(head)
+    if not spans:
+        return None
+    folded = fold(head)
+    place, rest = folded[:spans[0].start], folded[spans[0].end:]
+    tail = _DATELINE_TAIL.match(rest)
+    if not _DATELINE_PLACE.match(place) or tail is None:
+        return None
+    letters = "".join(LETTERS.findall(place))
+    if not (letters.isupper() or tail.group(1)):
+        return None
+    end = spans[0].end + tail.end()
+    return (head if len(folded) == len(head) else folded)[:end].strip(" -–—:")
 
 
 def _headline_event(text: str, page: DatePage) -> bool:

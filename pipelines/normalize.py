@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -134,7 +135,7 @@ def choose_dates(
     modified = next((p for c, p in parsed if c.kind == "modified"), None)
     if not published:
         return None, None
-    published = _not_after_modified(published, parsed)
+    published = _not_after_modified(_human_written_stamp_last(published), parsed)
     best = _refine(published[0], published[1:])
     best = (best[0], _local_day_of_url(best[1], published, ctx))
     if modified is not None and modified.value < best[1].value:
@@ -152,6 +153,23 @@ def _settled(parsed: list[tuple[DateCandidate, ParsedDate]]) -> bool:
 
 
 _STALE_MODIFIED = timedelta(minutes=1)
+_MACHINE_FORMAT = re.compile(r"^\s*\d{4}-?\d\d-?\d\d|^\s*\d{10}")  # ISO 8601 or epoch seconds
+
+
+def _human_written_stamp_last(published: list[tuple[DateCandidate, ParsedDate]]
+                              ) -> list[tuple[DateCandidate, ParsedDate]]:
+    """A structured date written for people (`Jun 24, 2025`, `01/07/16`) without a time is a
+    template's print-out, often of the build or list date; the date line the page shows by the
+    headline wins over it when the two disagree and no other structured date backs it."""
+    top = published[0]
+    if top[0].source not in ("jsonld", "meta") or top[1].has_time or _MACHINE_FORMAT.match(top[0].raw):
+        return published
+    shown = next((cp for cp in published if cp[0].source == "visible"), None)
+    if shown is None or shown[1].value.date() == top[1].value.date():
+        return published
+    if any(c.source in _MACHINE and p.value.date() == top[1].value.date() for c, p in published[1:]):
+        return published  # another structured statement of the same day
+    return [shown, *(cp for cp in published if cp is not shown)]
 
 
 def _not_after_modified(published: list[tuple[DateCandidate, ParsedDate]],

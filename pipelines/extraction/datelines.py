@@ -155,9 +155,11 @@ def _near(body: HtmlElement, h1: HtmlElement | None, after: int, before: int) ->
 
 
 def _own_text(node: HtmlElement) -> str:
-    """Text of a small element (its children included when they are inline)."""
+    """Text of a small element (its children included when they are inline); of a larger one,
+    only the text between its children (`<div class="post_meta"><span>·</span> November 22,
+    2011 <span>·</span> <img> ...`)."""
     if len(node) > 6:
-        return ""
+        return " ".join(" ".join([node.text or "", *(child.tail or "" for child in node)]).split())
     return spaced_text(node)
 
 

@@ -10,7 +10,8 @@ functions (bench/eval/score.py) and compares with trafilatura on the same pages:
 
   body F1 (or snippet F1 where the truth has snippets), title, authors, date day, minute+offset;
   the share of pages we lose to trafilatura by more than 0.2 F1 (body, or per-page snippet F1);
-  per language (our `language`, groups of 5 pages or more) our mean F1 against trafilatura's.
+  per language (our `language`, groups of 5 pages or more) our mean F1 against trafilatura's
+  (at most LANGUAGE_TOLERANCE below).
 
 Used by bench/quality_gate.py (floors in bench/quality_floors.json); runs alone for study,
 printing the table and writing per-page rows to OUT/devsets-<set>.jsonl.
@@ -38,6 +39,9 @@ DATA = ROOT / "bench" / "data" / "devsets"
 SETS = ("wcxb-articles", "trafilatura-eval", "mediacloud-dates")
 LOSS = 0.2  # F1 below trafilatura's on one page that counts as a lost page
 LANGUAGE_MIN_PAGES = 5
+# A language's mean F1 may trail trafilatura's by this much (the issue allows 0.2; one page of a
+# five-page group moves the mean by up to 0.2, so 0.05 catches a class of pages, not one page).
+LANGUAGE_TOLERANCE = 0.05
 
 
 def extract_page(path: str) -> dict[str, Any]:
@@ -135,7 +139,7 @@ def failures(name: str, summary: dict[str, Any], max_lost_share: float) -> list[
         failed.append(f"{name}: {summary['lost_pages']} pages ({summary['lost_share']:.1%}) lost to trafilatura "
                       f"by more than {LOSS} F1")
     for language, group in summary["languages"].items():
-        if group["f1"] < group["trafilatura_f1"]:
+        if group["f1"] < group["trafilatura_f1"] - LANGUAGE_TOLERANCE:
             failed.append(f"{name}: language {language} ({group['pages']} pages) mean F1 {group['f1']:.3f} below "
                           f"trafilatura's {group['trafilatura_f1']:.3f}")
     return failed

@@ -19,7 +19,7 @@ Scores (a few minutes on two cores):
               or snippet F1, title, authors, day, instant+offset. Besides the floors, the gate
               fails when a set's F1 is below trafilatura's, when more than 1% of a set's pages
               (AEB's too) lose to trafilatura by more than 0.2 F1, or when the mean F1 of any
-              language with 5 pages or more is below trafilatura's.
+              language with 5 pages or more is more than 0.05 below trafilatura's.
 Per-page scores go to OUT/{aeb,profiles,metadata}.jsonl so errors can be studied.
 """
 

@@ -235,9 +235,11 @@ def test_a_short_list_of_links_inside_the_article_stays() -> None:
     assert clean_body(text, title=None, noise=page_noise(tree)).text.splitlines() == [*PROSE[:2], *sources, *PROSE[2:]]
 
 
-@pytest.mark.parametrize("stamp", ["2020-04-01 10:29", "2月15日（土）7時0分 オリコン", "Copyrights ⓒ 스포츠조선. 무단 전재 및 재배포 금지", "입력 2020.08.27 20:27", "北京新浪網 (2020-01-21 11:12)",
-                                   "Published March 4, 2024 10:00 AM"])
-def test_a_time_stamp_above_or_below_the_article_is_not_text(stamp: str) -> None:
+@pytest.mark.parametrize("stamp", [
+    "2020-04-01 10:29", "2月15日（土）7時0分 オリコン", "입력 2020.08.27 20:27", "北京新浪網 (2020-01-21 11:12)",
+    "Published March 4, 2024 10:00 AM", "Copyrights ⓒ 스포츠조선. 무단 전재 및 재배포 금지",
+])
+def test_a_time_stamp_or_rights_notice_above_or_below_the_article_is_not_text(stamp: str) -> None:
     body = clean_body("\n".join([stamp, *PROSE, stamp]), title=None, noise=PageNoise())
     assert body.text.splitlines() == PROSE
 

@@ -34,6 +34,7 @@ MODIFIED_META = (
 _LOCAL_ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?[+-](?!00:?00)\d\d:?\d\d$")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|$|[-_])")
 _NO_REGION = frozenset({"ar-ar", "es-la", "es-419", "en-ud", "es-xl"})  # Facebook's locales that name no country
+_DATE_ITEMPROP = re.compile(r"\bdate(?:Published|Modified|Created)\b")
 _UPDATED_CLASS = re.compile(r"modif|updat", re.IGNORECASE)
 _PUBLISHED_CLASS = re.compile(r"publish", re.IGNORECASE)
 _SCRIPTS = 60  # untyped scripts looked at for schema.org JSON: the head's, not a whole app's
@@ -113,8 +114,9 @@ def _local_stamp(found: list[DateCandidate]) -> bool:
 
 def _time_elements(tree: HtmlElement, page: DatePage) -> list[DateCandidate]:
     out: list[DateCandidate] = []
-    nodes = tree.xpath("//time | //*[@itemprop='datePublished' or @itemprop='dateModified' or @itemprop='dateCreated']")
-    for node in nodes:
+    for node in tree.xpath("//time | //*[@itemprop]"):  # one cheap pass; the itemprop is tested here
+        if node.tag != "time" and not _DATE_ITEMPROP.search(node.get("itemprop", "")):
+            continue
         if in_foreign_block(node, page):
             continue
         value = node.get("datetime") or node.get("content") or (node.get("title") if node.tag == "abbr" else None)

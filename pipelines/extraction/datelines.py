@@ -33,6 +33,7 @@ _DATELINE_PLACE = re.compile(r"^\W*[^\W\d_][^\d,]{1,30}(?:,[^\d,]{1,25})?,\s*$")
 _DATELINE_TAIL = re.compile(r"\s*(\([^()]{1,30}\))?\s*[-–—:]")
 _DATELINE_HEAD = 100  # characters of a paragraph that may hold its dateline
 MAX_LINE = 90  # characters: a date line, not a paragraph that mentions a date
+_READ_LIMIT = 400  # characters read from an element before it is too long to be a date line
 
 
 def visible_date(tree: HtmlElement, page: DatePage, anywhere: bool) -> str | None:
@@ -157,10 +158,18 @@ def _near(body: HtmlElement, h1: HtmlElement | None, after: int, before: int) ->
 def _own_text(node: HtmlElement) -> str:
     """Text of a small element (its children included when they are inline); of a larger one,
     only the text between its children (`<div class="post_meta"><span>·</span> November 22,
-    2011 <span>·</span> <img> ...`)."""
+    2011 <span>·</span> <img> ...`). Stops reading past a line's length: a container of the
+    whole article would cost its whole text for nothing."""
     if len(node) > 6:
-        return " ".join(" ".join([node.text or "", *(child.tail or "" for child in node)]).split())
-    return spaced_text(node)
+        pieces = [node.text or "", *(child.tail or "" for child in node)]
+    else:
+        pieces, size = [], 0
+        for piece in node.itertext():
+            pieces.append(piece)
+            size += len(piece)
+            if size > _READ_LIMIT:
+                break
+    return " ".join(" ".join(pieces).split())
 
 
 def _child_says_it(node: HtmlElement, text: str) -> bool:

@@ -127,6 +127,10 @@ def _ctx(language: str | None, tz: str | None = None, order: str | None = None) 
         ("١٣ يناير ٢٠٢٥", "ar", None, "2025-01-13T00:00:00+00:00", True),
         ("۱۳ ژانویه ۲۰۲۵", "fa", "Asia/Tehran", "2025-01-13T00:00:00+03:30", True),
         ("१३ जनवरी २०२५", "hi", "Asia/Kolkata", "2025-01-13T00:00:00+05:30", True),
+        # Persian pages in their own calendar (Solar Hijri): month names or numbers, Persian digits
+        ("2 تير 1399 - 1:09:08 ب.ظ", "fa", "Asia/Tehran", "2020-06-22T13:09:08+04:30", True),
+        ("۲۹ بهمن ۱۳۹۸ - ۰۶:۵۵", "fa", "Asia/Tehran", "2020-02-18T06:55:00+03:30", True),
+        ("۱۴۰۳/۰۱/۰۱", "fa", "Asia/Tehran", "2024-03-20T00:00:00+03:30", True),
         # German numeric and month-word forms, `um ... Uhr`
         ("06.01.2026", "de", "Europe/Berlin", "2026-01-06T00:00:00+01:00", True),
         ("6. Januar 2026 um 14.30 Uhr", "de", "Europe/Berlin", "2026-01-06T14:30:00+01:00", True),
@@ -180,7 +184,7 @@ def test_the_date_inside_a_longer_line(line: str, expected: str) -> None:
     assert parsed is not None and parsed.value.date().isoformat() == expected
 
 
-@pytest.mark.parametrize("line", ["Joined May 11, 2017 Messages 3,066", "Video verfügbar bis 28.02.2021",
+@pytest.mark.parametrize("line", ["Joined May 11, 2017 Messages 3,066", "Video verfügbar bis 28.02.2021", "1399/04/02",
                                   "Comments (79)", "Version 2.10.4", "Call 555-12-2024 now"])
 def test_lines_whose_date_is_not_the_pages(line: str) -> None:
     assert parse_date(line, _ctx("en" if "bis" not in line else "de")) is None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import cache
 
 from .datewords import LETTERS, date_words, fold, language_fact
@@ -43,7 +43,7 @@ class DateSpan:
 
 
 _DAY = r"(?P<d>3[01]|[12]\d|0?[1-9])"
-_YEAR = r"(?P<y>(?:19|20|25)\d\d)(?!\d)"  # 25xx: a Buddhist-era year
+_YEAR = r"(?P<y>(?:19|20|25|13|14)\d\d)(?!\d)"  # 25xx: a Buddhist-era year; 13xx/14xx: a Persian one
 
 
 @cache
@@ -63,7 +63,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     y_m_d = rf"(?<![\d.]){_YEAR}\.?\s*(?:{w['year_suffix']})?[\s,]*{mon}[\s,]*{_DAY}(?!\d)\.?\s*(?:{w['day_suffix']})?"
     marks = (rf"(?<!\d)(?:(?P<era>{w['era']})\s*(?P<ey>\d{{1,3}}|元)|{_YEAR})\s*(?:{w['year_suffix']})\s*"
              rf"(?P<m>1[0-2]|0?[1-9])\s*(?:{w['month_suffix']})\s*{_DAY}(?!\d)\s*(?:{w['day_suffix']})?")
-    y_m_d_num = (r"(?<![\d.])(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])\s?(?P<m>1[0-2]|0?[1-9])(?P=sep)\s?"
+    y_m_d_num = (r"(?<![\d.])(?P<y>(?:19|20|13|14)\d\d)(?P<sep>[-/.])\s?(?P<m>1[0-2]|0?[1-9])(?P=sep)\s?"
                  r"(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)\.?")
     d_m_y_num = (r"(?<![\d./-])(?P<a>[0-3]?\d)\s?(?P<sep>[./-])\s?(?P<b>[0-3]?\d)\s?(?P=sep)\s?"
                  r"(?P<y>(?:19|20)\d\d|\d\d)(?!\d|[.:/-]\d)")
@@ -175,11 +175,44 @@ def _ymd(name: str, m: re.Match[str], language: str | None, order: str | None,
         month = date_words().month(groups["mon"], language) or 0
         year = _year(groups.get("y") or groups.get("y2") or "", language, base_year)
         day = int(groups["d"])
+        solar = date_words().solar_hijri_month(groups["mon"]) if not month else None
+        if solar:
+            return _from_solar_hijri(year, solar, day)
+    if 1300 <= year < 1500:  # a Persian (Solar Hijri) year: only in Persian, or with its month names
+        return _from_solar_hijri(year, month, day) if language == "fa" else None
     try:
         datetime(year, month, day)
     except ValueError:
         return None
     return year, month, day
+
+
+def _from_solar_hijri(year: int, month: int, day: int) -> tuple[int, int, int] | None:
+    """The Gregorian date of a Solar Hijri (Persian calendar) date: 2 Tir 1399 = 2020-06-22
+    (the 33-year-cycle arithmetic used by Iranian software)."""
+    if not (1 <= month <= 12 and 1 <= day <= (31 if month <= 6 else 30)):
+        return None
+    shifted = year + 1595
+    days = -355668 + 365 * shifted + (shifted // 33) * 8 + (shifted % 33 + 3) // 4 + day
+    days += (month - 1) * 31 if month < 7 else (month - 7) * 30 + 186
+    g_year = 400 * (days // 146097)
+    days %= 146097
+    if days > 36524:
+        days -= 1
+        g_year += 100 * (days // 36524)
+        days %= 36524
+        if days >= 365:
+            days += 1
+    g_year += 4 * (days // 1461)
+    days %= 1461
+    if days > 365:
+        g_year += (days - 1) // 365
+        days = (days - 1) % 365
+    try:
+        result = date(g_year, 1, 1) + timedelta(days=days)
+    except (ValueError, OverflowError):
+        return None
+    return result.year, result.month, result.day
 
 
 def _year(text: str, language: str | None, base_year: int | None) -> int:

@@ -33,6 +33,7 @@ _PRECOMPOSED = [*range(0x00C0, 0x0250), *range(0x0370, 0x0500), *range(0x0620, 0
 def _fold_table() -> dict[int, str | None]:
     table: dict[int, str | None] = {zero + i: str(i) for zero in _DIGIT_ZEROS for i in range(10)}
     table.update(dict.fromkeys(_OPTIONAL_MARKS))
+    table.update({0x064A: "\u06cc", 0x0643: "\u06a9", 0x0649: "\u06cc"})  # Arabic yeh, kaf as Persian writes them
     for code in _PRECOMPOSED:
         base = "".join(c for c in unicodedata.normalize("NFD", chr(code)) if ord(c) not in _OPTIONAL_MARKS)
         if base and base != chr(code):
@@ -85,9 +86,13 @@ class DateWords:
     month_of: dict[str, dict[str, int]]  # language -> folded lowercase form -> month
     month_words: frozenset[str]  # every letter run that occurs in a month form: a cheap pre-test
     months_any: dict[str, int]  # every language merged (first file wins a clash)
+    solar_hijri: dict[str, int]  # Persian calendar month names -> month (a different calendar)
     patterns: dict[str, str]  # regex sources of each word class
     zones: dict[str, str]  # abbreviation -> `+07:00` or IANA name
     eras: dict[str, int]  # era name -> Gregorian year before its year 1
+
+    def solar_hijri_month(self, form: str) -> int | None:
+        return self.solar_hijri.get(form.lower().rstrip("."))
 
     def month(self, form: str, language: str | None) -> int | None:
         key = form.lower().rstrip(".")
@@ -112,12 +117,15 @@ def date_words() -> DateWords:
                 key = fold(form).lower()
                 month_of.setdefault(language, {}).setdefault(key, number)
                 months_any.setdefault(key, number)
+    solar_hijri = {fold(form).lower(): number for language in languages()
+                   for number, forms in enumerate(entry(language, "dates", "solar_hijri_months", ()), start=1)
+                   for form in forms}
     eras: dict[str, int] = {}
     for language in languages():
         eras.update(entry(language, "dates", "eras", {}))
     zones = dict(entry(SHARED, "dates", "zones", {}))
     patterns = {
-        "month": _alternation(list(months_any)),
+        "month": _alternation([*months_any, *solar_hijri]),
         "connector": _alternation(_merged("connectors")),
         "day_prefix": _alternation(_merged("day_prefix")),
         "year_prefix": _alternation(_merged("year_prefix")),
@@ -136,8 +144,9 @@ def date_words() -> DateWords:
         "era": _alternation(list(eras)),
         "zone": "|".join(sorted((re.escape(z) for z in zones), key=len, reverse=True)) or r"(?!x)x",
     }
-    month_words = frozenset(word for form in months_any for word in LETTERS.findall(form))
-    return DateWords(month_of, month_words, months_any, patterns, zones, {fold(k): v for k, v in eras.items()})
+    month_words = frozenset(word for form in (*months_any, *solar_hijri) for word in LETTERS.findall(form))
+    return DateWords(month_of, month_words, months_any, solar_hijri, patterns, zones,
+                     {fold(k): v for k, v in eras.items()})
 
 
 def language_fact(language: str | None, key: str, default: Any = None) -> Any:

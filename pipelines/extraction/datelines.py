@@ -60,7 +60,22 @@ def visible_date(tree: HtmlElement, page: DatePage, anywhere: bool) -> str | Non
         if _DATE_CLASS.search(marker) or node.tag == "time":
             return text
         best = best or text
-    return best or (_date_line_anywhere(body, page) if anywhere else None)
+    return best or _tail_line(body, page) or (_date_line_anywhere(body, page) if anywhere else None)
+
+
+def _tail_line(body: HtmlElement, page: DatePage) -> str | None:
+    """A date line that is bare text between two elements (`</dl> 기사입력 :[ 2018-08-25 15:24 ]
+    <div class="newsArticle">`), near the headline, labelled or a date line on its own."""
+    for node in _near(body, page.headline, after=80, before=25):
+        tail = " ".join((node.tail or "").split())
+        if not tail or len(tail) > MAX_LINE or not _YEARISH.search(tail):
+            continue
+        spans = find_text_dates(tail)
+        if not spans or in_foreign_block(node, page):
+            continue
+        if spans[0].label in ("published", "updated") or _nothing_but_date(tail, spans[0]):
+            return tail
+    return None
 
 
 def _dateline(text: str) -> str | None:
@@ -100,24 +115,41 @@ def _date_line_anywhere(body: HtmlElement, page: DatePage) -> str | None:
     date and a time (`Thứ Hai, 05/11/2012, 09:47 GMT+7`, the date line of older layouts)."""
     bare: str | None = None
     for node in body.iter():
-        if not isinstance(node.tag, str) or node.tag in _NOT_TEXT:
+        if not isinstance(node.tag, str):
+            continue
+        tail = node.tail or ""
+        if tail.strip() and _YEARISH.search(tail):  # bare text after an element (`<br>Posted 5/11/2012`)
+            found = _line_verdict(" ".join(tail.split()), node, page, named=False)
+            if found == "labelled":
+                return " ".join(tail.split())
+            if found == "bare" and bare is None:
+                bare = " ".join(tail.split())
+        if node.tag in _NOT_TEXT:
             continue
         own = node.text or ""
         named = _DATE_NAME.search(f"{node.get('class', '')} {node.get('id', '')}") is not None
-        labelled = bool(own.strip()) and starts_with_label(own)
-        if not (named or labelled or (bare is None and _YEARISH.search(own))):
+        if not (named or (own.strip() and starts_with_label(own)) or (bare is None and _YEARISH.search(own))):
             continue
         text = _own_text(node)
-        if not text or len(text) > MAX_LINE or _headline_event(text, page):
-            continue
-        spans = find_text_dates(text)
-        if not spans or in_foreign_block(node, page):
-            continue
-        if named or (labelled and spans[0].label in ("published", "updated")):
+        found = _line_verdict(text, node, page, named) if text and len(text) <= MAX_LINE else None
+        if found == "labelled":
             return text
-        if bare is None and spans[0].has_time and _nothing_but_date(text, spans[0]):
+        if found == "bare" and bare is None:
             bare = text
     return bare
+
+
+def _line_verdict(text: str, node: HtmlElement, page: DatePage, named: bool) -> str | None:
+    """`labelled` for the page's date line (named for a date, or labelled as the publication
+    or update date), `bare` for nothing but a date and a time, else None."""
+    if len(text) > MAX_LINE or _headline_event(text, page):
+        return None
+    spans = find_text_dates(text)
+    if not spans or in_foreign_block(node, page):
+        return None
+    if named or spans[0].label in ("published", "updated"):
+        return "labelled"
+    return "bare" if spans[0].has_time and _nothing_but_date(text, spans[0]) else None
 
 
 def _nothing_but_date(text: str, span: DateSpan) -> bool:

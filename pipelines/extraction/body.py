@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 
 from ..normalization.datetext import find_dates as find_line_dates
 from ..normalization.words import count_words, spaceless_share
-from . import boilerplate, fallback, signals
+from . import authors, boilerplate, fallback, signals
 from .titles import node_text, squash
 
 _ALT_ARTIFACT = re.compile(r"^[\x20-\x7e]+ hinh anh \d+$", re.I)
@@ -36,11 +36,7 @@ _READ_MORE = re.compile(
     r"^(?:xem thêm|đọc thêm|đọc tiếp|đọc ngay|tin liên quan|bài liên quan|read more|see also|also read|"
     r"related(?: articles?| stories| coverage)?|more on this|recommended)\b\s*[:>»›-]?", re.I,
 )
-_CREDIT = re.compile(r"^(?:\((?:theo\s+)?[^()]{2,60}\)|theo\s+[^.!?]{2,60}|nguồn\s*:\s*[^.!?]{2,60})$", re.I)
-_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ'.-]*\s+){1,4}[A-ZĐÀ-Ỹ][\wÀ-ỹ'.-]*$")
 _URL_LINE = re.compile(r"^https?://\S+$")
-# `Thu Hằng/VOV-Tây Bắc`, `Minh Sơn/Vietnam+`: a reporter and the agency or bureau credited with them.
-_NAME_AGENCY = re.compile(r"^\(?((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ'.-]*\s+){1,4}[A-ZĐÀ-Ỹ][\wÀ-ỹ'.-]*)\s*/\s*([^/()]{2,40}?)\)?$")
 # Class or id words of boxes that link to other pages: related and recommended stories, teasers.
 _LINK_BOX = re.compile(
     r"relat|recommend|read-?more|more-?(?:stories|news|articles)|also|teaser|card|widget|sidebar|aside|promo|"
@@ -152,23 +148,8 @@ def clean_body(text: str, *, title: str | None, noise: PageNoise) -> Body:
     # A related-stories list at the end: link texts, maybe with its heading and buttons.
     tail = boilerplate.trailing_links(kept, noise.links, squash)
     kept = kept[: len(kept) - tail]
-    body = Body()
-    # A byline or agency credit is the last line at most (occasionally the last two).
-    for _ in range(2):
-        if len(kept) < 2:
-            break
-        last = kept[-1]
-        by_agency = _NAME_AGENCY.match(last) if len(last) <= 80 else None
-        if by_agency:
-            body.authors.insert(0, by_agency.group(1))
-            body.source_credit = body.source_credit or by_agency.group(2).strip()
-        elif len(last) <= 80 and _CREDIT.match(last):
-            body.source_credit = body.source_credit or last.strip("() ")
-        elif len(last) <= 40 and _NAME.match(last) and not last.endswith((".", ":", "!", "?")):
-            body.authors.insert(0, last)
-        else:
-            break
-        kept.pop()
+    kept, byline = authors.closing_byline(kept)
+    body = Body(authors=byline.names, source_credit=byline.credit)
     body.text = "\n".join(kept) if kept else "\n".join(lines)  # never clean a page down to nothing
     return body
 

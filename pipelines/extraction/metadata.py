@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from .authors import clean_authors, read_authors
+from .authors import Authors, read_authors
 from .structured import Structured, strings_of, text_of
 from .titles import TITLE_SEPARATORS, squash
 
@@ -21,7 +21,7 @@ _LEAD_CLASS = re.compile(
 # Boxes whose "summary" or "description" is not this article's lead.
 _NOT_LEAD = re.compile(r"author|\bbio|byline|profile|avatar|comment|related|recommend|newsletter|promo|"
                        r"sidebar|widget|card|list", re.I)
-__all__ = ["PageFacts", "clean_authors", "read_facts"]
+__all__ = ["PageFacts", "read_facts"]
 
 
 @dataclass
@@ -30,7 +30,7 @@ class PageFacts:
     publisher_names: list[str] = field(default_factory=list)  # site names plus the domain's own label
     description: str | None = None
     visible_lead: str | None = None  # the lead as the page shows it near the headline
-    authors: list[str] = field(default_factory=list)
+    byline: Authors = field(default_factory=Authors)  # authors and the wire credit of the byline
     tags: list[str] = field(default_factory=list)
     section: str | None = None
     image: str | None = None
@@ -50,7 +50,6 @@ def read_facts(tree: HtmlElement, data: Structured, page_url: str | None, author
     facts.visible_lead = _lead(tree)
     facts.description = facts.visible_lead or text_of(data.article.get("description")) or data.first(
         "og:description", "description", "twitter:description", "dc.description")
-    facts.authors = read_authors(tree, data, author_xpath, facts.publisher_names)
     facts.tags = _dedupe(strings_of(data.article.get("keywords")) + [
         t for key in ("article:tag", "news_keywords", "keywords") for v in data.meta.get(key, ())
         for t in v.split(",")])[:50]
@@ -61,6 +60,7 @@ def read_facts(tree: HtmlElement, data: Structured, page_url: str | None, author
     facts.canonical = _canonical(tree, data, page_url)
     lang = tree.get("lang") or tree.get("xml:lang") or data.first("og:locale", "content-language", "language")
     facts.language = lang.replace("_", "-").split("-")[0].strip().lower()[:3] or None if lang else None
+    facts.byline = read_authors(tree, data, author_xpath, facts.publisher_names, facts.language)
     return facts
 
 

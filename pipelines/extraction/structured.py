@@ -38,6 +38,7 @@ class Structured:
     publisher: str | None = None
     meta: dict[str, list[str]] = field(default_factory=dict)
     page_dates: list[str] = field(default_factory=list)  # datePublished of other page-level objects
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)  # objects by @id (`"author": {"@id": ...}`)
 
     def first(self, *names: str) -> str | None:
         for name in names:
@@ -52,6 +53,8 @@ def read_structured(tree: HtmlElement) -> Structured:
     for obj in _jsonld_objects(tree):
         types = {t.lower() for t in _as_list(obj.get("@type")) if isinstance(t, str)}
         found.types |= types
+        if isinstance(obj.get("@id"), str) and len(obj) > 1:
+            found.nodes.setdefault(obj["@id"], obj)
         if any(is_article_type(t) for t in types) and not found.article:
             found.article = obj
         elif types & _PAGE_TYPES and isinstance(obj.get("datePublished"), str):

@@ -1,0 +1,337 @@
+"""Byline text -> the names it credits: persons and organisations, as printed.
+
+`By LISA MASCARO, MARY CLARE JALONICK and ERIC TUCKER Associated Press` gives three persons
+(credit: Associated Press); `Le Figaro et AFP` two organisations (credit: AFP); `Tom Krisher,
+AP Auto Writer` one person (credit: AP); `Thu Hằng/VOV-Tây Bắc` one person (credit:
+VOV-Tây Bắc); `MND Staff`, `dpa`, `DER SPIEGEL` themselves. Dropped: roles, e-mail addresses,
+handles, dates, buttons ("View all posts"), CMS accounts ("admin").
+
+The words of each language (byline prefixes, connectors, roles, desks, page furniture) are data
+in `pipelines/languages` (`[bylines]`); agencies and CMS accounts are in the shared file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+
+from pipelines.languages import SHARED, entry, languages
+
+from .titles import squash
+
+_NOISE = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+|(?<!\w)@\w+|\[[^\[\]]*\]")
+_PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
+_DATE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d.*$|\d.*$", re.IGNORECASE)
+# Between two names: a comma, a spaced dash, a slash (`Thu Hằng/VOV`), a full stop after a word
+# that is no initial (`Finian Cunningham. Sputnik International`, not `Sarah E. Needleman`).
+_SEPARATOR = (r"[,;&•·|\n]|\s[-–—]\s|(?<=[\w.+])\s*/\s*(?=[\w])"
+              r"|(?<!\b[A-Z])(?<!\b[A-Z][a-z])\.\s+(?=[A-ZÀ-ỸА-Я])")
+_CASELESS = re.compile(r"[\u0600-\u06ff\u0900-\u0dff\u0e00-\u0eff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_HANDLE = re.compile(r"^[\w.-]*(?:\d|_)[\w.-]*$")  # `rmb8090`, `kei_eno`: account names, not bylines
+_PARTICLES = frozenset((
+    "de", "da", "do", "dos", "das", "del", "della", "di", "du", "la", "le", "van", "von", "der", "den", "ter",
+    "bin", "binti", "al", "el", "y", "e", "st", "zu", "mac", "ten", "af", "och", "the", "of"))
+_LANGUAGE_ALIASES = {"nb": "no", "nn": "no", "iw": "he", "in": "id"}
+MAX_NAMES = 20
+
+
+@dataclass
+class Byline:
+    names: list[str] = field(default_factory=list)  # persons and organisations, in byline order
+    persons: list[str] = field(default_factory=list)  # the names that are people
+    credits: list[str] = field(default_factory=list)  # wire services and agencies the byline credits
+
+    @property
+    def credit(self) -> str | None:
+        return ", ".join(self.credits) or None
+
+    def add(self, other: Byline) -> None:
+        for name in other.names:
+            if name not in self.names and len(self.names) < MAX_NAMES:
+                self.names.append(name)
+        self.persons += [p for p in other.persons if p not in self.persons]
+        self.credits += [c for c in other.credits if c not in self.credits]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    prefix: re.Pattern[str]
+    credit_prefix: re.Pattern[str]
+    split: re.Pattern[str]
+    connector: re.Pattern[str]  # a part that starts with one (`A, B, and C`)
+    mid_prefix: re.Pattern[str]  # a one-word prefix inside the text (`... 2022 von X`)
+    cut: re.Pattern[str]
+    roles: frozenset[str]  # casefolded role words ("writer", "기자")
+    caseless_roles: tuple[str, ...]  # roles written right after a name without a space (`山田太郎記者`)
+    role_words: frozenset[str]  # roles and the words that qualify them
+    prefix_words: frozenset[str]  # casefolded prefixes (`by`, `written by`) met as a whole part
+    desks: frozenset[str]
+    furniture: frozenset[str]
+    agencies: frozenset[str]  # squashed
+    accounts: frozenset[str]  # squashed
+
+
+def _words(langs: tuple[str, ...], key: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for lang in langs:
+        for word in entry(lang, "bylines", key, ()):
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+def _prefixes(words: list[str]) -> str:
+    """`By X`, `By: X`; a prefix written with its colon (`Bài:`) needs the colon."""
+    loose = [w for w in words if not w.endswith(":")]
+    tight = [w[:-1] for w in words if w.endswith(":")]
+    parts = [f"(?:{_alternation(loose)})(?:\\s*[:：]\\s*|\\s+)"] if loose else []
+    parts += [f"(?:{_alternation(tight)})\\s*[:：]\\s*"] if tight else []
+    return "^(?:" + "|".join(parts or ["(?!)"]) + ")"
+
+
+@cache
+def vocabulary(language: str | None) -> Vocabulary:
+    """The page language's words plus English and the shared ones; every language's when unknown."""
+    lang = _LANGUAGE_ALIASES.get(language or "", language or "")
+    langs = (SHARED, lang, "en") if lang in languages() else (SHARED, *languages())
+    roles = [r.casefold() for r in _words(langs, "roles")]
+    role_words = {w for r in roles for w in r.split()}
+    role_words |= {m.casefold() for m in _words(langs, "role_modifiers")}
+    loose_prefixes = [w for w in _words(langs, "prefixes") if not w.endswith(":")]
+    connectors = _alternation(_words(langs, "connectors"))
+    return Vocabulary(
+        prefix=re.compile(_prefixes(_words(langs, "prefixes")), re.IGNORECASE),
+        credit_prefix=re.compile(_prefixes(_words(langs, "credit_prefixes")), re.IGNORECASE),
+        split=re.compile(rf"\s*({_SEPARATOR}|\s(?:{connectors})\s)\s*"),
+        connector=re.compile(rf"^(?:{connectors})\s+"),
+        mid_prefix=re.compile(rf"\s((?:{_alternation(loose_prefixes)})\s)", re.IGNORECASE),
+        cut=re.compile(rf"(?<=\S)\s(?:{_alternation(_words(langs, 'cut'))})(?:\s|:|$).*$"),
+        roles=frozenset(roles),
+        caseless_roles=tuple(sorted((r for r in roles if _CASELESS.search(r)), key=len, reverse=True)),
+        role_words=frozenset(role_words),
+        prefix_words=frozenset(w.casefold() for w in loose_prefixes),
+        desks=frozenset(d.casefold() for d in _words(langs, "desks")),
+        furniture=frozenset(f.casefold() for f in _words(langs, "furniture")),
+        agencies=frozenset(squash(a) for a in _words(langs, "agencies")),
+        accounts=frozenset(squash(a) for a in _words(langs, "accounts")),
+    )
+
+
+def is_agency(name: str, language: str | None = None) -> bool:
+    return squash(name) in vocabulary(language).agencies
+
+
+def signed_in_caseless_script(line: str, language: str | None = None) -> bool:
+    """`정덕현 칼럼니스트 thekian1@naver.com`, `山田太郎記者`: a name in a script without capitals,
+    marked as a byline by a role word or an e-mail address."""
+    if not _CASELESS.search(line):
+        return False
+    return "@" in line or any(role in line for role in vocabulary(language).caseless_roles)
+
+
+def parse_byline(raw: str, *, language: str | None = None, strict: bool = True,
+                 publishers: tuple[str, ...] = (), single: bool = False) -> Byline:
+    """The names one byline text credits.
+
+    strict: the text comes from the page's visible furniture, so a name must look like one
+    (capitalised words or a script without case); structured data (JSON-LD, meta) is taken
+    as the site wrote it, lowercase handles of a blog included.
+    publishers: squashed names of the site; after a person they are an affiliation.
+    single: a one-word name stands on its own (`Susan` in an element that holds the author's name);
+    without it, visible text needs a prefix (`By Clay`) for one.
+    """
+    voc = vocabulary(language)
+    out = Byline()
+    text = unicodedata.normalize("NFC", " ".join(raw.split()))
+    text = _NOISE.sub(" ", text)
+    whole = _PAREN.fullmatch(text.strip())
+    if whole:  # `(TTXVN/Vietnam+)`, `（文：山田太郎）`
+        text = whole.group(1)
+    for inner in _PAREN.findall(text):  # `John Smith (AFP)`: the agency in brackets is a credit
+        if squash(inner) in voc.agencies:
+            out.credits.append(inner.strip())
+    text = _PAREN.sub(" ", text).strip(" .,:;-–—|")
+    credit = voc.credit_prefix.match(text)
+    if credit:  # `Theo VnExpress`: the source the story comes from, not its author
+        source = text[credit.end():].strip(" .")
+        if 2 <= len(source) <= 60:
+            out.credits.append(source)
+        return out
+    prefixed = voc.prefix.match(text)
+    start = prefixed.end() if prefixed else _after_dateline(text, voc)
+    if start is not None:  # `by jsteinhardt`: whatever follows a byline prefix is the byline
+        text, single = text[start:], True
+    pieces = voc.split.split(text)
+    previous: str | None = None  # kind of the last part kept: person, organisation
+    listed = False  # a connector seen: `A, B and C` has ended its list of names
+    for i in range(0, len(pieces), 2):
+        separator = pieces[i - 1].strip() if i else ""
+        part = pieces[i].strip()
+        lead = voc.connector.match(part)
+        if lead:  # `A, B, and C`
+            separator, part = lead.group().strip(), part[lead.end():]
+        part = _clean_part(part, voc)
+        if not part:
+            continue
+        kind, name = _classify(part, voc, strict, publishers, after=previous is not None, credits=out.credits,
+                               single=single, prefixed=start is not None)
+        if kind == "person" and strict and not single and " " not in (name or " ") and not _CASELESS.search(part):
+            continue  # one capitalised word of page furniture (`Insights`, `History`), not a name
+        if kind == "role":  # `AP Auto Writer` after a name: the person's title, maybe naming a wire
+            out.credits += [a for a in _agencies_in(part, voc) if a not in out.credits]
+            continue
+        if kind is None or name is None:
+            continue
+        joined = separator in ("", "&") or separator[:1].isalpha()  # `X and Y`: co-authors
+        if previous and not joined and (
+                listed or (previous == "person" and (kind in ("agency", "publisher") or separator == "/"))
+                or (kind == "person" and " " not in name and not _CASELESS.search(name))):
+            # `Max Muster, dpa`, `Andy Sahadeo | Fox News`, `Thu Hằng/VOV`, `Reuters, Washington`,
+            # `A and B, Sioux Falls Argus Leader`: an affiliation or a dateline, not another author
+            if kind == "agency" or (separator == "/" and previous == "person"):
+                out.credits.append(name)
+            continue
+        listed = listed or (bool(separator) and separator[:1].isalpha())
+        if kind == "agency" and name not in out.credits:
+            out.credits.append(name)
+        if name not in out.names:
+            out.names.append(name)
+            if kind == "person":
+                out.persons.append(name)
+        previous = "person" if kind == "person" else "organisation"
+    # `Sobre Carlos Nadalim` (an author box heading) next to `Carlos Nadalim`: keep the name.
+    keep = [n for n in out.names if not any(o != n and n.endswith(" " + o) for o in out.names)]
+    out.names, out.persons = keep[:MAX_NAMES], [p for p in out.persons if p in keep]
+    return out
+
+
+def _after_dateline(text: str, voc: Vocabulary) -> int | None:
+    """`Veröffentlicht am 8. Februar 2022 von PETA-Team`, `Posted on May 3, 2021 by X`: the prefix
+    that follows a date or a publication note."""
+    for match in voc.mid_prefix.finditer(text):
+        before = text[: match.start()]
+        if any(c.isdigit() for c in before) or voc.cut.search(" x " + before.split(" ", 1)[-1]) or (
+                before.split()[0].casefold() in voc.furniture):
+            return match.end()
+    return None
+
+
+def _clean_part(part: str, voc: Vocabulary) -> str:
+    part = part.strip(" .,:;-–—|/'\"“”‘’()")
+    part = voc.prefix.sub("", part, count=1)
+    part = voc.cut.sub("", part)
+    if _is_account(part.split(" ", 1)[0], voc):  # `rmb8090 10 Nov 2017`: the digits are no date
+        return ""
+    part = _DATE.sub("", part)
+    return part.strip(" .,:;-–—|/'\"“”‘’()")
+
+
+def _is_account(token: str, voc: Vocabulary) -> bool:
+    """`admin`, `jdadmin`, `rmb8090`, `kei_eno`: a CMS account or a handle, not a byline."""
+    key = squash(token)
+    if not key or _CASELESS.search(token):
+        return False
+    return key in voc.accounts or bool(_HANDLE.match(token)) or (
+        token.islower() and any(len(a) >= 5 and a in key for a in voc.accounts))
+
+
+def _classify(part: str, voc: Vocabulary, strict: bool, publishers: tuple[str, ...], after: bool,
+              credits: list[str], single: bool = False, prefixed: bool = False
+              ) -> tuple[str | None, str | None]:
+    """(kind, name as it should be written): kind person, organisation, agency, publisher, role, or None."""
+    key = squash(part)
+    if not key:
+        return None, None
+    if key in voc.agencies:
+        return "agency", part
+    if " " not in part and _is_account(part, voc):
+        return None, None
+    words = part.split()
+    folded = [w.casefold().strip(".,") for w in words]
+    if " ".join(folded) in voc.prefix_words:
+        return None, None  # `By`, `Written By` standing alone
+    if ":" in part or "：" in part:
+        return None, None  # `Foto: Ingo Schneider`, `Schwerpunkte: Home-Office`: a label, not a byline
+    if " ".join(folded) in voc.desks:
+        return "organisation", part  # `Nhóm PV`, `Redaktion`
+    if after and folded[-1] in voc.roles and len(words) <= 4 and not _CASELESS.search(part) and (
+            words[-1].islower() or all(w in voc.role_words or squash(w) in voc.agencies for w in folded)):
+        return "role", None  # `X, Staff Writer`, `X, AP Auto Writer`, `X, EdTech Content writer`
+    if sum(w in voc.furniture for w in folded) * 2 > len(folded):
+        return None, None  # `View all posts`, `Alle Beiträge`, `Follow`
+    if strict:  # structured data names a person in its own field: `Rasender Reporter` is a pen name
+        words = _strip_roles(words, voc)
+    for size in (3, 2, 1):  # `Eric Tucker Associated Press`: a wire named after the person
+        if len(words) > size + 1 and squash(" ".join(words[-size:])) in voc.agencies:
+            credits.append(" ".join(words[-size:]))
+            words = words[:-size]
+            break
+    name = " ".join(words)
+    if not name or len(words) > 6 or len(name) > 60:
+        return None, None
+    caseless = bool(_CASELESS.search(name))
+    if caseless:
+        name = _strip_caseless_role(name, voc)
+        return ("person", name) if 2 <= len(name.replace(" ", "")) <= 30 or not strict else (None, None)
+    if not any(c.isalpha() for c in name):
+        return None, None
+    if any(p == key or (len(p) >= 4 and p in key) for p in publishers):
+        return "publisher", name  # `Fox News`, `Sputnik International` on sputniknews
+    desk = any(w.casefold().strip(".,") in voc.desks for w in words)
+    loose = prefixed or (single and len(words) <= 3)  # `by jsteinhardt`, `<a class=author>ann smith</a>`
+    if strict and not desk and not loose and not all(
+            w[:1].isupper() or w[:1].isdigit() or w.casefold() in _PARTICLES for w in words):
+        return None, None  # a sentence or a button, not a byline
+    if desk or (len(words) == 1 and name.isupper() and len(name) <= 5):
+        return "organisation", name  # `MND Staff`, `Redaktion`, `SID`-like initials kept as printed
+    return "person", _person_case(name)
+
+
+def _strip_roles(words: list[str], voc: Vocabulary) -> list[str]:
+    """`Meg James Staff Writer` -> `Meg James`; `Senior Correspondent Jane Doe` -> `Jane Doe`."""
+    folded = [w.casefold().strip(".,") for w in words]
+    end = len(words)
+    if end > 1 and folded[-1] in voc.roles:
+        while end > 1 and folded[end - 1] in voc.role_words:
+            end -= 1
+    start = 0
+    if end - start > 2 and folded[0] in voc.role_words and any(f in voc.roles for f in folded[:end]):
+        while start < end - 2 and folded[start] in voc.role_words:
+            start += 1
+    return words[start:end]
+
+
+def _strip_caseless_role(name: str, voc: Vocabulary) -> str:
+    """`정덕현 칼럼니스트`, `홍길동기자`, `山田太郎 記者` -> the name."""
+    for role in voc.caseless_roles:
+        if name.endswith(role) and len(name) - len(role) >= 2:
+            return name[: -len(role)].strip()
+    return name
+
+
+def _agencies_in(part: str, voc: Vocabulary) -> list[str]:
+    return [w for w in part.split() if squash(w) in voc.agencies]
+
+
+def _person_case(name: str) -> str:
+    """An all-capitals byline written the way names are: `LISA MASCARO` -> `Lisa Mascaro`."""
+    letters = [c for c in name if c.isalpha()]
+    if len(letters) <= 3 or not all(c.isupper() for c in letters):
+        return name
+    return " ".join(_title_word(w) for w in name.split())
+
+
+def _title_word(word: str) -> str:
+    if len(word) <= 2 and word.endswith("."):  # an initial
+        return word
+    out, upper = [], True
+    for char in word.lower():
+        out.append(char.upper() if upper else char)
+        upper = char in "-'’"
+    return "".join(out)

@@ -10,8 +10,8 @@ import unicodedata
 
 import pytest
 
-from pipelines.extraction.authors import closing_byline, dateline_agencies
 from pipelines.extraction.bylines import parse_byline
+from pipelines.extraction.text_bylines import closing_byline, dateline_agencies
 from pipelines.extraction.titles import squash
 from pipelines.languages import languages, vocabulary
 

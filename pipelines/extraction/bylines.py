@@ -15,26 +15,20 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
 
-from pipelines.languages import SHARED, entry, languages
-
+from .byline_words import CASELESS, Vocabulary, vocabulary
 from .titles import squash
 
 _NOISE = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+|(?<!\w)@\w+|\[[^\[\]]*\]")
 _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
 _DATE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d.*$|\d.*$", re.IGNORECASE)
-# Between two names: a comma, a spaced dash, a slash (`Thu Hằng/VOV`), a full stop after a word
-# that is no initial (`Finian Cunningham. Sputnik International`, not `Sarah E. Needleman`).
-_SEPARATOR = (r"[,;&•·|\n]|\s[-–—]\s|(?<=[\w.+])\s*/\s*(?=[\w])"
-              r"|(?<!\b[A-Z])(?<!\b[A-Z][a-z])\.\s+(?=[A-ZÀ-ỸА-Я])")
-_CASELESS = re.compile(r"[\u0600-\u06ff\u0900-\u0dff\u0e00-\u0eff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# A degree or credential after a name: `MS`, `RD`, `CFP`, `PhD`, `M.D.`.
+_CREDENTIAL = re.compile(r"^(?:(?=[A-Za-z]*[A-Z][a-z]*[A-Z])[A-Za-z]{2,6}|(?:[A-Z][a-z]?\.){2,3})$")
 _HANDLE = re.compile(r"^[\w.-]*(?:\d|_)[\w.-]*$")  # `rmb8090`, `kei_eno`: account names, not bylines
 _PARTICLES = frozenset((
     "de", "da", "do", "dos", "das", "del", "della", "di", "du", "la", "le", "van", "von", "der", "den", "ter",
     "bin", "binti", "al", "el", "y", "e", "st", "zu", "mac", "ten", "af", "och", "the", "of"))
-_LANGUAGE_ALIASES = {"nb": "no", "nn": "no", "iw": "he", "in": "id"}
 MAX_NAMES = 20
 
 
@@ -54,85 +48,6 @@ class Byline:
                 self.names.append(name)
         self.persons += [p for p in other.persons if p not in self.persons]
         self.credits += [c for c in other.credits if c not in self.credits]
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    prefix: re.Pattern[str]
-    credit_prefix: re.Pattern[str]
-    split: re.Pattern[str]
-    connector: re.Pattern[str]  # a part that starts with one (`A, B, and C`)
-    mid_prefix: re.Pattern[str]  # a one-word prefix inside the text (`... 2022 von X`)
-    cut: re.Pattern[str]
-    roles: frozenset[str]  # casefolded role words ("writer", "기자")
-    caseless_roles: tuple[str, ...]  # roles written right after a name without a space (`山田太郎記者`)
-    role_words: frozenset[str]  # roles and the words that qualify them
-    prefix_words: frozenset[str]  # casefolded prefixes (`by`, `written by`) met as a whole part
-    desks: frozenset[str]
-    furniture: frozenset[str]
-    agencies: frozenset[str]  # squashed
-    accounts: frozenset[str]  # squashed
-
-
-def _words(langs: tuple[str, ...], key: str) -> list[str]:
-    seen: dict[str, None] = {}
-    for lang in langs:
-        for word in entry(lang, "bylines", key, ()):
-            seen.setdefault(word, None)
-    return list(seen)
-
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-
-
-def _prefixes(words: list[str]) -> str:
-    """`By X`, `By: X`; a prefix written with its colon (`Bài:`) needs the colon."""
-    loose = [w for w in words if not w.endswith(":")]
-    tight = [w[:-1] for w in words if w.endswith(":")]
-    parts = [f"(?:{_alternation(loose)})(?:\\s*[:：]\\s*|\\s+)"] if loose else []
-    parts += [f"(?:{_alternation(tight)})\\s*[:：]\\s*"] if tight else []
-    return "^(?:" + "|".join(parts or ["(?!)"]) + ")"
-
-
-@cache
-def vocabulary(language: str | None) -> Vocabulary:
-    """The page language's words plus English and the shared ones; every language's when unknown."""
-    lang = _LANGUAGE_ALIASES.get(language or "", language or "")
-    langs = (SHARED, lang, "en") if lang in languages() else (SHARED, *languages())
-    roles = [r.casefold() for r in _words(langs, "roles")]
-    role_words = {w for r in roles for w in r.split()}
-    role_words |= {m.casefold() for m in _words(langs, "role_modifiers")}
-    loose_prefixes = [w for w in _words(langs, "prefixes") if not w.endswith(":")]
-    connectors = _alternation(_words(langs, "connectors"))
-    return Vocabulary(
-        prefix=re.compile(_prefixes(_words(langs, "prefixes")), re.IGNORECASE),
-        credit_prefix=re.compile(_prefixes(_words(langs, "credit_prefixes")), re.IGNORECASE),
-        split=re.compile(rf"\s*({_SEPARATOR}|\s(?:{connectors})\s)\s*"),
-        connector=re.compile(rf"^(?:{connectors})\s+"),
-        mid_prefix=re.compile(rf"\s((?:{_alternation(loose_prefixes)})\s)", re.IGNORECASE),
-        cut=re.compile(rf"(?<=\S)\s(?:{_alternation(_words(langs, 'cut'))})(?:\s|:|$).*$"),
-        roles=frozenset(roles),
-        caseless_roles=tuple(sorted((r for r in roles if _CASELESS.search(r)), key=len, reverse=True)),
-        role_words=frozenset(role_words),
-        prefix_words=frozenset(w.casefold() for w in loose_prefixes),
-        desks=frozenset(d.casefold() for d in _words(langs, "desks")),
-        furniture=frozenset(f.casefold() for f in _words(langs, "furniture")),
-        agencies=frozenset(squash(a) for a in _words(langs, "agencies")),
-        accounts=frozenset(squash(a) for a in _words(langs, "accounts")),
-    )
-
-
-def is_agency(name: str, language: str | None = None) -> bool:
-    return squash(name) in vocabulary(language).agencies
-
-
-def signed_in_caseless_script(line: str, language: str | None = None) -> bool:
-    """`정덕현 칼럼니스트 thekian1@naver.com`, `山田太郎記者`: a name in a script without capitals,
-    marked as a byline by a role word or an e-mail address."""
-    if not _CASELESS.search(line):
-        return False
-    return "@" in line or any(role in line for role in vocabulary(language).caseless_roles)
 
 
 def parse_byline(raw: str, *, language: str | None = None, strict: bool = True,
@@ -166,7 +81,7 @@ def parse_byline(raw: str, *, language: str | None = None, strict: bool = True,
     prefixed = voc.prefix.match(text)
     start = prefixed.end() if prefixed else _after_dateline(text, voc)
     if start is not None:  # `by jsteinhardt`: whatever follows a byline prefix is the byline
-        text, single = text[start:], True
+        text = text[start:]
     pieces = voc.split.split(text)
     previous: str | None = None  # kind of the last part kept: person, organisation
     listed = False  # a connector seen: `A, B and C` has ended its list of names
@@ -181,8 +96,9 @@ def parse_byline(raw: str, *, language: str | None = None, strict: bool = True,
             continue
         kind, name = _classify(part, voc, strict, publishers, after=previous is not None, credits=out.credits,
                                single=single, prefixed=start is not None)
-        if kind == "person" and strict and not single and " " not in (name or " ") and not _CASELESS.search(part):
-            continue  # one capitalised word of page furniture (`Insights`, `History`), not a name
+        one_word = " " not in (name or " ") and not CASELESS.search(part)
+        if kind == "person" and strict and one_word and not (single or start is not None):
+            continue  # one capitalised word of page furniture (`Insights`, `History`), not `By Clay`
         if kind == "role":  # `AP Auto Writer` after a name: the person's title, maybe naming a wire
             out.credits += [a for a in _agencies_in(part, voc) if a not in out.credits]
             continue
@@ -191,9 +107,11 @@ def parse_byline(raw: str, *, language: str | None = None, strict: bool = True,
         joined = separator in ("", "&") or separator[:1].isalpha()  # `X and Y`: co-authors
         if previous and not joined and (
                 listed or (previous == "person" and (kind in ("agency", "publisher") or separator == "/"))
-                or (kind == "person" and " " not in name and not _CASELESS.search(name))):
+                or (kind == "person" and one_word)
+                or (previous == "person" and kind == "organisation" and _CREDENTIAL.match(name))):
             # `Max Muster, dpa`, `Andy Sahadeo | Fox News`, `Thu Hằng/VOV`, `Reuters, Washington`,
-            # `A and B, Sioux Falls Argus Leader`: an affiliation or a dateline, not another author
+            # `A and B, Sioux Falls Argus Leader`, `Jillian Kubala, MS, RD`: an affiliation, a
+            # dateline or a degree, not another author
             if kind == "agency" or (separator == "/" and previous == "person"):
                 out.credits.append(name)
             continue
@@ -235,7 +153,7 @@ def _clean_part(part: str, voc: Vocabulary) -> str:
 def _is_account(token: str, voc: Vocabulary) -> bool:
     """`admin`, `jdadmin`, `rmb8090`, `kei_eno`: a CMS account or a handle, not a byline."""
     key = squash(token)
-    if not key or _CASELESS.search(token):
+    if not key or CASELESS.search(token):
         return False
     return key in voc.accounts or bool(_HANDLE.match(token)) or (
         token.islower() and any(len(a) >= 5 and a in key for a in voc.accounts))
@@ -260,11 +178,13 @@ def _classify(part: str, voc: Vocabulary, strict: bool, publishers: tuple[str, .
         return None, None  # `Foto: Ingo Schneider`, `Schwerpunkte: Home-Office`: a label, not a byline
     if " ".join(folded) in voc.desks:
         return "organisation", part  # `Nhóm PV`, `Redaktion`
-    if after and folded[-1] in voc.roles and len(words) <= 4 and not _CASELESS.search(part) and (
+    if after and folded[-1] in voc.roles and len(words) <= 4 and not CASELESS.search(part) and (
             words[-1].islower() or all(w in voc.role_words or squash(w) in voc.agencies for w in folded)):
         return "role", None  # `X, Staff Writer`, `X, AP Auto Writer`, `X, EdTech Content writer`
     if sum(w in voc.furniture for w in folded) * 2 > len(folded):
         return None, None  # `View all posts`, `Alle Beiträge`, `Follow`
+    if all(f in voc.role_words for f in folded):
+        return "organisation", part  # `Staff Writer` standing alone: a desk byline
     if strict:  # structured data names a person in its own field: `Rasender Reporter` is a pen name
         words = _strip_roles(words, voc)
     for size in (3, 2, 1):  # `Eric Tucker Associated Press`: a wire named after the person
@@ -275,7 +195,7 @@ def _classify(part: str, voc: Vocabulary, strict: bool, publishers: tuple[str, .
     name = " ".join(words)
     if not name or len(words) > 6 or len(name) > 60:
         return None, None
-    caseless = bool(_CASELESS.search(name))
+    caseless = bool(CASELESS.search(name))
     if caseless:
         name = _strip_caseless_role(name, voc)
         return ("person", name) if 2 <= len(name.replace(" ", "")) <= 30 or not strict else (None, None)
@@ -283,8 +203,9 @@ def _classify(part: str, voc: Vocabulary, strict: bool, publishers: tuple[str, .
         return None, None
     if any(p == key or (len(p) >= 4 and p in key) for p in publishers):
         return "publisher", name  # `Fox News`, `Sputnik International` on sputniknews
-    desk = any(w.casefold().strip(".,") in voc.desks for w in words)
-    loose = prefixed or (single and len(words) <= 3)  # `by jsteinhardt`, `<a class=author>ann smith</a>`
+    # `TOI staff`, `MND Staff`; not `our engineering team`
+    desk = any(w.casefold().strip(".,") in voc.desks for w in words) and not words[0].islower()
+    loose = (prefixed and len(words) == 1) or (single and len(words) <= 3)  # `by jsteinhardt`
     if strict and not desk and not loose and not all(
             w[:1].isupper() or w[:1].isdigit() or w.casefold() in _PARTICLES for w in words):
         return None, None  # a sentence or a button, not a byline

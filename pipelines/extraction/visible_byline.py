@@ -1,0 +1,164 @@
+"""The byline printed on the page: elements marked as a byline or an author, author-page links,
+or a short line under the headline that opens with `By`.
+
+The first byline after the headline wins (teasers of other stories come later on the page);
+comment threads, related-story boxes, sidebars and the page footer are not read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from .byline_words import vocabulary
+from .bylines import Byline, parse_byline
+
+# Visible bylines: elements marked as a byline or an author, author links and itemprop=author.
+_CANDIDATES = (
+    "//*[contains(@class,'byline') or contains(@class,'Byline') or contains(@class,'uthor') "
+    "or contains(@class,'autor') or contains(@class,'auteur') or contains(@class,'writer') "
+    "or contains(@class,'reporter') or contains(@class,'journalist') or contains(@class,'tac-gia') "
+    "or contains(@id,'uthor') or contains(@id,'byline') or @rel='author' or @data-role='author' "
+    "or contains(concat(' ',normalize-space(@itemprop),' '),' author ') "
+    "or self::address[not(contains(@class,'publisher'))]]"
+    # Links to an author's page: `/author/jane-doe`, `/autoren/`, `/by/jane-doe`, `/tac-gia/`.
+    " | //a[contains(@href,'/author/') or contains(@href,'/authors/') or contains(@href,'/autor/') "
+    "or contains(@href,'/autoren/') or contains(@href,'/auteur/') or contains(@href,'/journalist/') "
+    "or contains(@href,'/writers/') or contains(@href,'/by/') or contains(@href,'/tac-gia/')]"
+)
+# Class or id tokens of boxes that hold other articles' bylines or commenters' names.
+_FOREIGN = re.compile(
+    r"^(?:comment|related|recommend|popular|trending|most-?read|sidebar|widget|promo|newsletter|more-|next-|"
+    r"prev|also|read-?more|recirc|outbrain|taboola)", re.IGNORECASE)
+_FOOTER = re.compile(r"^(?:site-?|page-?)?footer", re.IGNORECASE)
+_AUTHOR_HREF = re.compile(r"/(?:authors?|autor|autoren|auteur|journalist|writers|by|tac-gia)/")
+_AUTHOR_MARK = re.compile(r"(?:^|[\s_-])author(?:$|[\s_-])")
+_ARTICLE_PART = re.compile(r"author|byline|meta|entry|post|article", re.IGNORECASE)
+_FIND = etree.XPath(_CANDIDATES.replace("//", ".//") + " | .//h1")
+_REGION = 3  # levels above the headline read first
+_MAX_TEXT = 200
+_MAX_CANDIDATES = 60
+
+
+def visible_byline(tree: HtmlElement, language: str | None, keys: tuple[str, ...], near: bool = False
+                   ) -> Byline:
+    """The byline printed near the headline; co-authors in the same line join it.
+
+    near: read only the headline's own block (a cheaper look, to complete what the metadata says)."""
+    body = tree.find("body")
+    if body is None:
+        return Byline()
+    h1 = next(body.iter("h1"), None)
+    if h1 is not None:  # the headline's own block first: most pages sign right under the headline
+        region = next((a for i, a in enumerate(h1.iterancestors()) if i == _REGION or a.tag == "body"), body)
+        if region is not body:
+            found, below = _read(region, language, keys, signed=False)
+            if below or near:
+                return found
+    return Byline() if near else _read(body, language, keys, signed=True)[0]
+
+
+def _read(scope: HtmlElement, language: str | None, keys: tuple[str, ...], signed: bool
+          ) -> tuple[Byline, bool]:
+    """The byline in scope, and whether it is under the headline."""
+    nodes = _FIND(scope)
+    h1 = next((i for i, n in enumerate(nodes) if n.tag == "h1"), None)
+    if len(nodes) > _MAX_CANDIDATES:  # keep those nearest the headline
+        start = max(0, (h1 or 0) - _MAX_CANDIDATES // 3)
+        nodes = nodes[start:start + _MAX_CANDIDATES]
+        h1 = h1 - start if h1 is not None else None
+    headline = set(nodes[h1].iterancestors()) if h1 is not None else set()
+    found: list[tuple[int, HtmlElement, str, Byline]] = []
+    for i, node in enumerate(nodes):
+        if node.tag == "h1" or not isinstance(node, HtmlElement) or _foreign(node, headline):
+            continue
+        text = _byline_text(node)
+        if not text or len(text) > _MAX_TEXT:
+            continue
+        byline = parse_byline(text, language=language, strict=True, publishers=keys, single=_holds_name(node))
+        if byline.names:
+            found.append((i, node, text, byline))
+    # A byline container and the element inside it that holds just the names: take the inner one.
+    chosen = {id(f[1]) for f in found}
+    found = [f for f in found if not any(id(d) in chosen for d in f[1].iterdescendants())]
+    # The first byline after the headline; else the nearest one above it; else a line under the
+    # headline that opens with `By`.
+    if not found:
+        line = _signed_line(nodes[h1], language, keys, headline) if signed and h1 is not None else None
+        return line or Byline(), line is not None
+    after = [f for f in found if h1 is None or f[0] > h1]
+    first = after[0] if after else found[-1]
+    box = _ancestor(first[1], 2)
+    # Co-authors in elements of their own beside it, made by the same template (`<a class=author>X</a>
+    # and <a class=author>Y</a>`), and the wire credited beside them, read as one line so that a role
+    # or a place after a name is known for one.
+    texts = [text for _, node, text, byline in found if node is first[1] or (
+        box is not None and _ancestor(node, 2) is box and (
+            (node.tag == first[1].tag and node.get("class") == first[1].get("class"))
+            or byline.names == byline.credits))]
+    line = parse_byline(", ".join(dict.fromkeys(texts)), language=language, strict=True, publishers=keys,
+                        single=_holds_name(first[1]))
+    return line, bool(after)
+
+
+def _signed_line(h1: HtmlElement, language: str | None, keys: tuple[str, ...], headline: set[HtmlElement]
+                 ) -> Byline | None:
+    """A short element under the headline whose text opens with a byline prefix (`<p>By Jane Doe</p>`)."""
+    prefix = vocabulary(language).prefix
+    for node in h1.xpath("following::*[position() <= 120]"):
+        if not isinstance(node, HtmlElement) or not node.text or not prefix.match(node.text.strip()):
+            continue
+        text = _text(node)
+        if len(text) <= 100 and not _foreign(node, headline):
+            found = parse_byline(text, language=language, strict=True, publishers=keys)
+            if found.names:
+                return found
+    return None
+
+
+def _holds_name(node: HtmlElement) -> bool:
+    """An element made to hold the author's name: `rel=author`, `itemprop=author`, `class=author-name`."""
+    marks = f"{node.get('class', '')} {node.get('itemprop', '')} {node.get('rel', '')}".lower()
+    if node.tag == "a" and _AUTHOR_HREF.search(node.get("href", "")):
+        return True
+    return "name" in marks or "vcard" in marks or bool(_AUTHOR_MARK.search(marks))
+
+
+def _byline_text(node: HtmlElement) -> str:
+    """The node's text; `<span itemprop=author><meta itemprop=name content=X>` gives X."""
+    text = _text(node)
+    if not text:
+        names = node.xpath(".//meta[@itemprop='name']/@content")
+        text = " ".join(str(n) for n in names)
+    return text
+
+
+def _foreign(node: HtmlElement, headline: set[HtmlElement]) -> bool:
+    """Inside a comment thread, a related-stories box, a sidebar or the page footer."""
+    for depth, anc in enumerate(node.iterancestors()):
+        if depth > 10 or anc.tag in ("body", "html") or anc in headline:
+            break  # above the box the byline shares with the headline, markers are the page's
+        if anc.tag in ("aside", "nav"):
+            return True
+        markers = f"{anc.get('class', '')} {anc.get('id', '')}".split()
+        if any(_FOREIGN.match(m) for m in markers):
+            return True
+        if (anc.tag == "footer" or any(_FOOTER.match(m) for m in markers)) and not _ARTICLE_PART.search(
+                " ".join(markers)) and not any(a.tag == "article" for a in anc.iterancestors()):
+            return True  # the page's footer; an article's own footer often holds its byline
+    return any(_FOREIGN.match(m) for m in f"{node.get('class', '')} {node.get('id', '')}".split())
+
+
+def _ancestor(node: HtmlElement, levels: int) -> HtmlElement | None:
+    for _ in range(levels):
+        parent = node.getparent()
+        if parent is None:
+            return None
+        node = parent
+    return node
+
+
+def _text(node: HtmlElement) -> str:
+    return " ".join(" ".join(node.itertext()).split())

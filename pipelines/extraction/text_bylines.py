@@ -13,8 +13,9 @@ _DATELINE = re.compile(r"^[^()\n]{0,60}?[(（]([^()（）\n]{2,40})[)）]\s*[-�
 
 
 def dateline_agencies(text: str) -> Byline | None:
-    """The agency in a wire dateline at the start of the text: `Berlin (dpa) - ...`."""
-    match = _DATELINE.match(text)
+    """The agency in a wire dateline opening the body: `Berlin (dpa) - ...` (the first paragraph,
+    or the second when the text opens with the page's lead)."""
+    match = next(filter(None, (_DATELINE.match(line) for line in text.split("\n", 2)[:2])), None)
     if not match:
         return None
     found = parse_byline(match.group(1), strict=False)

@@ -65,6 +65,9 @@ BYLINES = [
     ("vi", "Thu Hằng/VOV-Tây Bắc", (), ["Thu Hằng"], "VOV-Tây Bắc"),
     ("vi", "Bài và ảnh: NGỌC QUÝ", (), ["Ngọc Quý"], None),
     ("vi", "Theo VnExpress", (), [], "VnExpress"),
+    ("vi", "Theo Anh Thư (Dân Việt)", (), ["Anh Thư"], "Dân Việt"),
+    ("vi", "Minh Anh (theo Reuters)", (), ["Minh Anh"], "Reuters"),
+    ("vi", "Anh Thư (tổng hợp)", (), ["Anh Thư"], None),
     ("vi", "Nhóm PV", (), ["Nhóm PV"], None),
     # Japanese, Korean: the role word follows the name, often without a space.
     ("ja", "山田太郎記者", (), ["山田太郎"], None),
@@ -111,6 +114,7 @@ CLOSINGS = [
     (["Đoạn văn.", "Thu Hằng/VOV-Tây Bắc"], ["Thu Hằng"], "VOV-Tây Bắc", 1),
     (["Đoạn văn.", "Minh Sơn", "(TTXVN/Vietnam+)"], ["Minh Sơn"], "TTXVN/Vietnam+", 1),
     (["Đoạn văn.", "(Theo Reuters)"], [], "Reuters", 1),
+    (["Đoạn văn.", "Minh Anh (theo Reuters)"], ["Minh Anh"], "Reuters", 1),
     (["본문이다.", "정덕현 칼럼니스트 thekian1@entermedia.co.kr", "[사진=JTBC, 이매진아시아]",
       "저작권자 ⓒ 엔터미디어, 무단전재 및 재배포금지"], ["정덕현"], None, 3),
     (["A sentence.", "Jane Doe", "Share this"], [], None, 3),

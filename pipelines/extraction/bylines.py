@@ -68,13 +68,25 @@ def parse_byline(raw: str, *, language: str | None = None, strict: bool = True,
     whole = _PAREN.fullmatch(text.strip())
     if whole:  # `(TTXVN/Vietnam+)`, `（文：山田太郎）`
         text = whole.group(1)
-    for inner in _PAREN.findall(text):  # `John Smith (AFP)`: the agency in brackets is a credit
-        if squash(inner) in voc.agencies:
-            out.credits.append(inner.strip())
+    bracketed = ""  # `Anh Thư (Dân Việt)`: the paper a syndicated story comes from
+    for inner in _PAREN.findall(text):
+        inner = inner.strip()
+        via = voc.credit_prefix.match(inner)
+        if squash(inner) in voc.agencies:  # `John Smith (AFP)`
+            out.credits.append(inner)
+        elif via:  # `Minh Anh (theo Reuters)`
+            out.credits.append(inner[via.end():].strip(" ."))
+        elif 2 <= len(inner) <= 40 and inner[:1].isupper():
+            bracketed = inner
     text = _PAREN.sub(" ", text).strip(" .,:;-–—|")
     credit = voc.credit_prefix.match(text)
     if credit:  # `Theo VnExpress`: the source the story comes from, not its author
         source = text[credit.end():].strip(" .")
+        if bracketed and source:  # `Theo Anh Thư (Dân Việt)`: the writer, and the paper credited
+            found = parse_byline(source, language=language, strict=strict, publishers=publishers)
+            if found.persons:
+                found.credits = [bracketed]
+                return found
         if 2 <= len(source) <= 60:
             out.credits.append(source)
         return out

@@ -29,7 +29,8 @@ def dateline_agencies(text: str) -> Byline | None:
 _NAME_WORD = r"[A-ZĐÀ-ÞĀ-ỸА-ЯЁ][\wÀ-ỹ'’.-]*"
 _NAME_LINE = re.compile(
     rf"^\(?(?:[^\W\d][^:]{{0,24}}:\s*)?(?:{_NAME_WORD}\s+){{1,4}}{_NAME_WORD}"
-    rf"(?:\s*(?:[-–—,;&/]|\s(?:và|and|und|et|y|e)\s)\s*(?:{_NAME_WORD}\s+){{0,4}}{_NAME_WORD}\+?)*\)?$")
+    rf"(?:\s*(?:[-–—,;&/]|\s(?:và|and|und|et|y|e)\s)\s*(?:{_NAME_WORD}\s+){{0,4}}{_NAME_WORD}\+?)*\)?"
+    r"(?:\s*\([^()]{2,40}\))?$")  # `Minh Anh (theo Reuters)`, `Anh Thư (tổng hợp)`
 _CREDIT_LINE = re.compile(r"^(?:\((?:theo\s+)?[^()]{2,60}\)|(?:theo|nguồn\s*:)\s+[^.!?]{2,60})$",
                           re.IGNORECASE)
 

@@ -34,13 +34,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench" / "eval"))  # vendored copy of ../shared/eval
 
-from score import author_set, set_f1  # type: ignore[import-not-found]
+from score import author_set, set_f1  # type: ignore[import-not-found]  # noqa: E402
 
-from crawler.items import RawPage
-from pipelines.errors import PageRejected
-from pipelines.extraction import body as body_mod
-from pipelines.extraction.document import decode_html
-from pipelines.process import process_page
+from pipelines.contracts.items import RawPage  # noqa: E402
+from pipelines.errors import PageRejected  # noqa: E402
+from pipelines.extraction import body as body_mod  # noqa: E402
+from pipelines.extraction.document import decode_html  # noqa: E402
+from pipelines.process import process_page  # noqa: E402
 
 FETCHED_AT = "2026-01-01T00:00:00+00:00"
 _BODY_SOURCES = ("body.py", "fallback.py", "signals.py", "boilerplate.py")

@@ -54,7 +54,9 @@ def read_authors(tree: HtmlElement, data: Structured, xpath: str | None, site_na
         structured.names = [n for n in structured.names if not _repeats_publisher(n, publishers)]
     if structured.names and not _only_publisher(structured, publishers):
         visible = visible_byline(tree, language, keys, near=True)
-        if _extends(visible, structured):  # the byline lists all the authors, the metadata the first
+        # The byline under the headline lists all the authors where the metadata names the first, or
+        # signs the story (`By David Jeans`) where the metadata names the producer who posted it.
+        if _extends(visible, structured) or (visible.signed and visible.persons and not _meets(visible, structured)):
             visible.credits += [c for c in structured.credits if c not in visible.credits]
             return _result(visible, publishers)
         return _result(structured, publishers)
@@ -102,8 +104,8 @@ def _jsonld_byline(data: Structured, language: str | None, publishers: tuple[str
             if isinstance(value, str) and value.strip() and not _is_url(value):
                 found = parse_byline(value, language=language, strict=False, publishers=publishers)
                 kind = str(entry.get("@type", "")).lower() if isinstance(entry, dict) else ""
-                if "person" in kind:
-                    found.persons = list(found.names)  # the site says who is a person
+                if "person" in kind:  # the site says who is a person, unless it names itself
+                    found.persons = [n for n in found.names if not _repeats_publisher(n, list(publishers))]
                 elif "organization" in kind:
                     found.persons = []
                 out.add(found)
@@ -116,6 +118,12 @@ def _entries(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
+
+
+def _meets(visible: Byline, structured: Byline) -> bool:
+    """The two name someone in common."""
+    keys = [squash(n) for n in visible.names]
+    return any(squash(n) in k or k in squash(n) for n in structured.names for k in keys)
 
 
 def _extends(visible: Byline, structured: Byline) -> bool:

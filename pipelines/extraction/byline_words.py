@@ -17,7 +17,7 @@ from .titles import squash
 
 # Between two names: a comma, a spaced dash, a slash (`Thu Hằng/VOV`), a full stop after a word
 # that is no initial (`Finian Cunningham. Sputnik International`, not `Sarah E. Needleman`).
-_SEPARATOR = (r"[,;&•·|\n]|\s[-–—]\s|(?<=[\w.+])\s*/\s*(?=[\w])"
+_SEPARATOR = (r"[,;&•·|\n]|\s[-–—]\s|(?<=[\w.+])\s*[/／]\s*(?=[\w])"
               r"|(?<!\b[A-Z])(?<!\b[A-Z][a-z])\.\s+(?=[A-ZÀ-ỸА-Я])")
 CASELESS = re.compile(r"[\u0600-\u06ff\u0900-\u0dff\u0e00-\u0eff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _LANGUAGE_ALIASES = {"nb": "no", "nn": "no", "iw": "he", "in": "id"}
@@ -31,6 +31,7 @@ class Vocabulary:
     connector: re.Pattern[str]  # a part that starts with one (`A, B, and C`)
     mid_prefix: re.Pattern[str]  # a one-word prefix inside the text (`... 2022 von X`)
     cut: re.Pattern[str]
+    date: re.Pattern[str]  # from a date on: `Jane Doe November 18, 2019`, `Jane Doe 12.03.2020`
     roles: frozenset[str]  # casefolded role words ("writer", "기자")
     caseless_roles: tuple[str, ...]  # roles written right after a name without a space (`山田太郎記者`)
     role_words: frozenset[str]  # roles and the words that qualify them
@@ -47,6 +48,17 @@ def _words(langs: tuple[str, ...], key: str) -> list[str]:
         for word in entry(lang, "bylines", key, ()):
             seen.setdefault(word, None)
     return list(seen)
+
+
+def _months(langs: tuple[str, ...]) -> list[str]:
+    """Month names and abbreviations from the languages' [dates] sections (lists of forms per month)."""
+    names: dict[str, None] = {}
+    for lang in langs:
+        for forms in entry(lang, "dates", "months", ()):
+            for form in forms if isinstance(forms, list) else [forms]:
+                if isinstance(form, str) and len(form) >= 3 and not CASELESS.search(form):
+                    names.setdefault(form, None)
+    return list(names) or ["jan"]
 
 
 def _alternation(words: list[str]) -> str:
@@ -78,7 +90,8 @@ def vocabulary(language: str | None) -> Vocabulary:
         split=re.compile(rf"\s*({_SEPARATOR}|\s(?:{connectors})\s)\s*"),
         connector=re.compile(rf"^(?:{connectors})\s+"),
         mid_prefix=re.compile(rf"\s((?:{_alternation(loose_prefixes)})\s)", re.IGNORECASE),
-        cut=re.compile(rf"(?<=\S)\s(?:{_alternation(_words(langs, 'cut'))})(?:\s|:|$).*$"),
+        cut=re.compile(rf"(?:^|(?<=\S)\s)(?:{_alternation(_words(langs, 'cut'))})(?:\s|:|,|$).*$"),
+        date=re.compile(rf"\b(?:{_alternation(_months(langs))})\.?\s+\d.*$|\d.*$", re.IGNORECASE),
         roles=frozenset(roles),
         caseless_roles=tuple(sorted((r for r in roles if CASELESS.search(r)), key=len, reverse=True)),
         role_words=frozenset(role_words),

@@ -21,8 +21,6 @@ from .titles import squash
 
 _NOISE = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+|(?<!\w)@\w+|\[[^\[\]]*\]")
 _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
-_DATE = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d.*$|\d.*$", re.IGNORECASE)
 # A degree or credential after a name: `MS`, `RD`, `CFP`, `PhD`, `M.D.`.
 _CREDENTIAL = re.compile(r"^(?:(?=[A-Za-z]*[A-Z][a-z]*[A-Z])[A-Za-z]{2,6}|(?:[A-Z][a-z]?\.){2,3})$")
 _HANDLE = re.compile(r"^[\w.-]*(?:\d|_)[\w.-]*$")  # `rmb8090`, `kei_eno`: account names, not bylines
@@ -37,6 +35,7 @@ class Byline:
     names: list[str] = field(default_factory=list)  # persons and organisations, in byline order
     persons: list[str] = field(default_factory=list)  # the names that are people
     credits: list[str] = field(default_factory=list)  # wire services and agencies the byline credits
+    signed: bool = False  # the text said it is a byline (`By ...`, `Von ...`)
 
     @property
     def credit(self) -> str | None:
@@ -48,6 +47,7 @@ class Byline:
                 self.names.append(name)
         self.persons += [p for p in other.persons if p not in self.persons]
         self.credits += [c for c in other.credits if c not in self.credits]
+        self.signed = self.signed or other.signed
 
 
 def parse_byline(raw: str, *, language: str | None = None, strict: bool = True,
@@ -93,7 +93,7 @@ def parse_byline(raw: str, *, language: str | None = None, strict: bool = True,
     prefixed = voc.prefix.match(text)
     start = prefixed.end() if prefixed else _after_dateline(text, voc)
     if start is not None:  # `by jsteinhardt`: whatever follows a byline prefix is the byline
-        text = text[start:]
+        text, out.signed = text[start:], True
     pieces = voc.split.split(text)
     previous: str | None = None  # kind of the last part kept: person, organisation
     listed = False  # a connector seen: `A, B and C` has ended its list of names
@@ -114,17 +114,19 @@ def parse_byline(raw: str, *, language: str | None = None, strict: bool = True,
         if kind == "role":  # `AP Auto Writer` after a name: the person's title, maybe naming a wire
             out.credits += [a for a in _agencies_in(part, voc) if a not in out.credits]
             continue
+        if kind == "sentence":
+            return Byline()  # one part of it is prose: the text is no byline
         if kind is None or name is None:
             continue
         joined = separator in ("", "&") or separator[:1].isalpha()  # `X and Y`: co-authors
         if previous and not joined and (
-                listed or (previous == "person" and (kind in ("agency", "publisher") or separator == "/"))
+                listed or (previous == "person" and (kind in ("agency", "publisher") or separator in "/|／"))
                 or (kind == "person" and one_word)
                 or (previous == "person" and kind == "organisation" and _CREDENTIAL.match(name))):
             # `Max Muster, dpa`, `Andy Sahadeo | Fox News`, `Thu Hằng/VOV`, `Reuters, Washington`,
             # `A and B, Sioux Falls Argus Leader`, `Jillian Kubala, MS, RD`: an affiliation, a
             # dateline or a degree, not another author
-            if kind == "agency" or (separator == "/" and previous == "person"):
+            if kind == "agency" or (separator in ("/", "／") and previous == "person"):
                 out.credits.append(name)
             continue
         listed = listed or (bool(separator) and separator[:1].isalpha())
@@ -158,7 +160,7 @@ def _clean_part(part: str, voc: Vocabulary) -> str:
     part = voc.cut.sub("", part)
     if _is_account(part.split(" ", 1)[0], voc):  # `rmb8090 10 Nov 2017`: the digits are no date
         return ""
-    part = _DATE.sub("", part)
+    part = voc.date.sub("", part)
     return part.strip(" .,:;-–—|/'\"“”‘’()")
 
 
@@ -191,8 +193,9 @@ def _classify(part: str, voc: Vocabulary, strict: bool, publishers: tuple[str, .
     if " ".join(folded) in voc.desks:
         return "organisation", part  # `Nhóm PV`, `Redaktion`
     if after and folded[-1] in voc.roles and len(words) <= 4 and not CASELESS.search(part) and (
-            words[-1].islower() or all(w in voc.role_words or squash(w) in voc.agencies for w in folded)):
-        return "role", None  # `X, Staff Writer`, `X, AP Auto Writer`, `X, EdTech Content writer`
+            words[-1].islower() or all(f in voc.role_words or squash(f) in voc.agencies or (w.isupper() and len(w) <= 5)
+                                       for w, f in zip(words, folded, strict=True))):
+        return "role", None  # `X, Staff Writer`, `X, AP Auto Writer`, `X, CNN Editor-at-large`
     if sum(w in voc.furniture for w in folded) * 2 > len(folded):
         return None, None  # `View all posts`, `Alle Beiträge`, `Follow`
     if all(f in voc.role_words for f in folded):
@@ -213,14 +216,14 @@ def _classify(part: str, voc: Vocabulary, strict: bool, publishers: tuple[str, .
         return ("person", name) if 2 <= len(name.replace(" ", "")) <= 30 or not strict else (None, None)
     if not any(c.isalpha() for c in name):
         return None, None
-    if any(p == key or (len(p) >= 4 and p in key) for p in publishers):
+    if any(p == key or (len(p) >= 4 and p in key) or (len(p) >= 3 and key.startswith(p)) for p in publishers):
         return "publisher", name  # `Fox News`, `Sputnik International` on sputniknews
     # `TOI staff`, `MND Staff`; not `our engineering team`
     desk = any(w.casefold().strip(".,") in voc.desks for w in words) and not words[0].islower()
     loose = (prefixed and len(words) == 1) or (single and len(words) <= 3)  # `by jsteinhardt`
     if strict and not desk and not loose and not all(
             w[:1].isupper() or w[:1].isdigit() or w.casefold() in _PARTICLES for w in words):
-        return None, None  # a sentence or a button, not a byline
+        return "sentence", None  # `The Russian and Syrian defense ministries`: prose, not a byline
     if desk or (len(words) == 1 and name.isupper() and len(name) <= 5):
         return "organisation", name  # `MND Staff`, `Redaktion`, `SID`-like initials kept as printed
     return "person", _person_case(name)
@@ -241,10 +244,12 @@ def _strip_roles(words: list[str], voc: Vocabulary) -> list[str]:
 
 
 def _strip_caseless_role(name: str, voc: Vocabulary) -> str:
-    """`정덕현 칼럼니스트`, `홍길동기자`, `山田太郎 記者` -> the name."""
+    """`정덕현 칼럼니스트`, `홍길동기자`, `山田太郎 記者`, `칼럼니스트 박생강` -> the name."""
     for role in voc.caseless_roles:
         if name.endswith(role) and len(name) - len(role) >= 2:
             return name[: -len(role)].strip()
+        if name.startswith(role + " ") and len(name) - len(role) >= 3:
+            return name[len(role):].strip()
     return name
 
 

@@ -37,7 +37,7 @@ _AUTHOR_HREF = re.compile(r"/(?:authors?|autor|autoren|auteur|journalist|writers
 _AUTHOR_MARK = re.compile(r"(?:^|[\s_-])author(?:$|[\s_-])")
 _ARTICLE_PART = re.compile(r"author|byline|meta|entry|post|article", re.IGNORECASE)
 _FIND = etree.XPath(_CANDIDATES.replace("//", ".//") + " | .//h1")
-_REGION = 3  # levels above the headline read first
+_REGION = 4  # levels above the headline read first
 _MAX_TEXT = 200
 _MAX_CANDIDATES = 60
 
@@ -82,6 +82,7 @@ def _read(scope: HtmlElement, language: str | None, keys: tuple[str, ...], signe
             found.append((i, node, text, byline))
     # A byline container and the element inside it that holds just the names: take the inner one.
     chosen = {id(f[1]) for f in found}
+    prefixed = {id(f[1]) for f in found if f[3].signed}  # `<span>By <a>David Jeans</a></span>`
     found = [f for f in found if not any(id(d) in chosen for d in f[1].iterdescendants())]
     # The first byline after the headline; else the nearest one above it; else a line under the
     # headline that opens with `By`.
@@ -100,6 +101,7 @@ def _read(scope: HtmlElement, language: str | None, keys: tuple[str, ...], signe
             or byline.names == byline.credits))]
     line = parse_byline(", ".join(dict.fromkeys(texts)), language=language, strict=True, publishers=keys,
                         single=_holds_name(first[1]))
+    line.signed = line.signed or any(id(a) in prefixed for a in first[1].iterancestors())
     return line, bool(after)
 
 

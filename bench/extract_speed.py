@@ -22,20 +22,20 @@ and the wall-clock rate of `-j N` (N = the usable cores) for the tree.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import statistics
 import subprocess
 import sys
 import tarfile
-import io
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from compare_records import differences, load  # noqa: E402
+from compare_records import differences, load
 
 SHARED = ROOT.parent / "shared"
 if not SHARED.exists():  # a worktree elsewhere: the shared data sits next to the main checkout

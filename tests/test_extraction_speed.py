@@ -34,3 +34,43 @@ def test_parsed_trees_are_html_elements_all_the_way_down() -> None:
     for root in (tree, copy.deepcopy(tree)):
         assert {type(el) for el in root.iter()} == {lxml.html.HtmlElement}
         assert root.find(".//p").text_content() == "x"
+
+
+LANGUAGE_TEXTS = [
+    "The council approved the budget on Tuesday after a long debate about buses, bridges and schools. " * 5,
+    "Hội đồng nhân dân thành phố đã thông qua ngân sách năm 2024 sau nhiều giờ tranh luận về giao thông. " * 5,
+    "Der Stadtrat hat am Dienstag nach langer Debatte über Busse und Brücken den Haushalt beschlossen. " * 5,
+    "El ayuntamiento aprobó el martes el presupuesto tras un largo debate sobre autobuses y puentes. " * 5,
+    "市议会周二在就公交车和桥梁进行长时间辩论后批准了预算。" * 10,
+    "ĐÂY LÀ MỘT BẢN TIN VIẾT TOÀN CHỮ HOA VỀ NGÂN SÁCH THÀNH PHỐ " * 4,
+    "a", "12345 67890 " * 20, "\U0001f600 " * 60, "",
+]
+
+
+def test_fast_language_identifier_gives_py3langids_answers(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from pipelines.normalization import langid_model
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    arrays, meta = langid_model._load_arrays()  # writes the cache, then maps it
+    assert (tmp_path / "newscrawl").is_dir() and meta["depth"] >= 4
+    fast = langid_model.FastIdentifier(arrays["ptc"], arrays["pc"], meta["classes"], None, None,
+                                       norm_probs=True, tk_row=[])
+    fast.setup_walk(arrays["nextmove"], arrays["nextmove_row"], arrays["out_feat"], meta["depth"])
+    original = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    for text in LANGUAGE_TEXTS:
+        assert fast.classify(text) == original.classify(text)
+    assert langid_model._agrees(fast, arrays)
+
+
+def test_language_model_without_a_writable_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipelines.normalization import langid_model
+
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    arrays, meta = langid_model._load_arrays()
+    assert not isinstance(arrays["nextmove"], __import__("numpy").memmap)  # read from the xz file
+    assert meta["classes"] and meta["depth"] >= 4

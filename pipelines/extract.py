@@ -50,7 +50,6 @@ def extract_article(raw: RawPage, profile: SiteProfile | None = None, tree: Html
     dates = find_dates(tree, data, facts.canonical or raw.url, profile.date_xpath if profile else None)
     dates += [DateCandidate(value, source) for source, value in raw.hints.items() if source in ("sitemap", "feed")]
     noise = body_mod.page_noise(tree)
-    density = link_density(tree)
     text = body_mod.extract_body(tree, page_url, profile.prune_xpaths if profile else (), noise)
     text = split_run_on(text, tree)  # a photo story's captions run together: one per line again
     body = body_mod.clean_body(text, title=title, noise=noise)
@@ -58,7 +57,7 @@ def extract_article(raw: RawPage, profile: SiteProfile | None = None, tree: Html
     body.text = _strip_first_line_tag(body.text, facts.description, description)
     if facts.visible_lead and squash(title) not in squash(facts.visible_lead):  # not a header block
         body.text = with_lead(body.text, _strip_lead_tag(facts.visible_lead, profile))
-    check_article(data, body.text, density)
+    check_article(data, body.text, lambda: link_density(tree))  # nothing above edits the tree
     if not title:
         raise PageRejected("not_article", "no headline found")
     authors, credit = settle(facts.byline, body.authors, body.source_credit, body.text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lxml.html import HtmlElement
 
@@ -39,8 +40,9 @@ def check_blocked(tree: HtmlElement, html: str) -> None:
         raise PageRejected("blocked", "an anti-bot or cookie-wall page, not the article")
 
 
-def check_article(data: Structured, text: str, link_density: float) -> None:
-    """Raise unless the page looks like one article (declared or by its text)."""
+def check_article(data: Structured, text: str, link_density: Callable[[], float]) -> None:
+    """Raise unless the page looks like one article (declared or by its text). `link_density` is
+    asked only for a page with listing markup (it costs a walk over every link)."""
     words = count_words(text)
     declared = any(is_article_type(t) for t in data.types) or (data.first("og:type") or "").lower() == "article"
     if not text.strip():
@@ -50,7 +52,7 @@ def check_article(data: Structured, text: str, link_density: float) -> None:
         raise PageRejected("paywalled", "a paywall stub: only a teaser is readable")
     if declared and words >= 15:
         return
-    if data.types & _LISTING_TYPES and not declared and link_density > 0.5:
+    if data.types & _LISTING_TYPES and not declared and link_density() > 0.5:
         raise PageRejected("not_article", "a listing page (collection markup, mostly links)")
     if words < MIN_ARTICLE_WORDS:
         raise PageRejected("not_article", f"too little text for an article ({words} words)")

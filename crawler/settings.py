@@ -126,7 +126,7 @@ NEWSCRAWL_SITE_LIMITS: dict[str, dict[str, int]] = {}
 HTTPCACHE_POLICY = "crawler.cache.RevalidatePolicy"
 
 # Extraction workers (pipelines/workers.py): processes that parse and extract fetched pages.
-NEWSCRAWL_WORKERS = None  # default: one per CPU core; 0 extracts in the event loop
+NEWSCRAWL_WORKERS = None  # default: one per core this process may use (affinity); 0 extracts in the event loop
 NEWSCRAWL_PAGE_FUNCTION = "crawler.pageanalysis.analyze_page"  # what the workers run on each page
 
 # Near-duplicates (pipelines/neardup.py): exact copies by content_hash, near copies by MinHash-LSH

@@ -7,8 +7,8 @@ over jobs in worker processes and hands the results back. The main process only 
 and schedules. Backpressure comes from Scrapy itself: callbacks waiting here hold their
 responses, and the engine stops downloading past SCRAPER_SLOT_MAX_ACTIVE_SIZE bytes of them.
 
-Settings read: NEWSCRAWL_WORKERS (default: CPU count; 0 = run the function in the event loop),
-NEWSCRAWL_PAGE_FUNCTION.
+Settings read: NEWSCRAWL_WORKERS (default: the cores this process may use, see usable_cores;
+0 = run the function in the event loop), NEWSCRAWL_PAGE_FUNCTION.
 Workers are not recycled: ProcessPoolExecutor's max_tasks_per_child deadlocks the pool on
 Python 3.11 once a worker retires (measured here: a crawl stalled at 3,992 pages); worker
 memory stays flat without it (bench/crawl_bench.py --memory).
@@ -40,12 +40,26 @@ def _worker_start() -> None:
     watch_parent()
 
 
+def usable_cores() -> int:
+    """Cores this process may run on: its CPU affinity (`taskset`, cpusets), capped by a cgroup
+    CPU quota (containers). Not os.cpu_count(): two processes pinned to one core each must not
+    start a pool as wide as the machine (on 2 cores that oversubscribed them 4 to 2)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:  # cgroup v2: "max 100000" or "150000 100000" (1.5 CPUs)
+        quota, period = open("/sys/fs/cgroup/cpu.max", encoding="ascii").read().split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, -(-int(quota) // int(period))))
+    except (OSError, ValueError):
+        pass
+    return max(1, cores)
+
+
 class ExtractionWorkers(Generic[J, R]):
     """A process pool (or, with 0 workers, the calling thread) running `function`."""
 
     def __init__(self, workers: int | None, function: Callable[[J], R] | str) -> None:
         self.function: Callable[[J], R] = load_object(function) if isinstance(function, str) else function
-        self.workers = (os.cpu_count() or 1) if workers is None else max(0, workers)
+        self.workers = usable_cores() if workers is None else max(0, workers)
         self.executor: Executor | None = None
         if self.workers:
             context = multiprocessing.get_context("forkserver")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import zlib
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from crawler.pageanalysis import PageJob, PageResult, analyze_page
 from crawler.warcinput import extract_warc, is_warc
 from pipelines.contracts.items import RawPage
 from pipelines.errors import PageRejected
-from pipelines.workers import ExtractionWorkers
+from pipelines.workers import ExtractionWorkers, usable_cores
 
 from .checks import check_output, check_url, non_negative, one_line_errors, positive
 from .errors import UsageError
@@ -52,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     if args.url and len(files) > 1:
         raise UsageError("--url gives one page's URL, but several input files were given")
     # A pool costs a second to start: worth it from a handful of pages on.
-    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1) if len(files) >= 16 else 0
+    jobs = args.jobs if args.jobs is not None else usable_cores() if len(files) >= 16 else 0
     workers: ExtractionWorkers[PageJob, PageResult] = ExtractionWorkers(jobs, analyze_page)
     failed = written = 0
     # Written under a temporary name and renamed at the end, like the crawl's output: an

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timezone
-from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
 from crawler import settings as defaults
+from crawler.backfill import Backfill, Filters, Progress
+from crawler.frontier import parse_since
 from crawler.pageanalysis import PageJob, PageResult, analyze_page
-from crawler.warcinput import extract_warc, is_warc
+from crawler.warcinput import is_warc
 from pipelines.contracts.items import RawPage
+from pipelines.contracts.urls import host_of
 from pipelines.errors import PageRejected
 from pipelines.workers import ExtractionWorkers, usable_cores
 
-from .checks import check_output, check_url, non_negative, one_line_errors, positive
+from .checks import check_distinct, check_output, check_url, non_negative, one_line_errors, positive, seconds
 from .errors import UsageError
 from .scrapy_run import partial_path
 
@@ -28,15 +32,26 @@ PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
 
 def add_parser(commands: Any) -> None:
     parser = one_line_errors(commands.add_parser(
-        "extract", help="extract articles from saved pages (no network)",
-        description="Extract saved pages (.html, .html.gz, directories recursively)."))
+        "extract", help="extract articles from saved pages and WARC archives (no network)",
+        description="Extract saved pages (.html, .html.gz, directories recursively) and WARC archives "
+                    "(.warc, .warc.gz: ours or anyone's, such as Common Crawl's CC-NEWS)."))
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("--url", help="the original URL of the page (one input file only)")
-    parser.add_argument("-o", "--output", help="write JSON lines here instead of stdout")
+    parser.add_argument("-o", "--output", help="write JSON lines here instead of stdout (resumable: see --checkpoint)")
     parser.add_argument("--max-bytes", type=positive, default=defaults.NEWSCRAWL_MAX_PAGE_BYTES,
                         help="refuse pages larger than this (default %(default)s)")
     parser.add_argument("-j", "--jobs", type=non_negative, metavar="N",
-                        help="extraction processes (default: one per core from 16 inputs on, else 0 = in this process)")
+                        help="extraction processes (default: one per core this process may use, for a WARC "
+                             "archive or 16 inputs on; else 0 = in this process)")
+    parser.add_argument("--site", action="append", metavar="HOST",
+                        help="only records of this site and its subdomains (repeatable; www. ignored)")
+    parser.add_argument("--url-pattern", metavar="REGEX", help="only records whose URL matches (re.search)")
+    parser.add_argument("--since", metavar="WHEN", help="only records published since: 2d, 12h, 1w or a date")
+    parser.add_argument("--language", metavar="CODE", help="only records in this language (ISO 639-1, e.g. vi)")
+    parser.add_argument("--checkpoint", type=seconds, default=5.0, metavar="SECONDS",
+                        help="with -o, save progress this often; the same command resumes a killed run "
+                             "(default %(default)s)")
+    parser.add_argument("--stats", metavar="PATH", help="write the counts (records, skips by reason) as JSON here")
     parser.set_defaults(run=run)
 
 
@@ -44,41 +59,89 @@ def run(args: argparse.Namespace) -> int:
     if args.url:
         check_url(args.url)
     out_path = check_output(args.output, "-o")
+    stats_path = check_output(args.stats, "--stats")
+    check_distinct(**{"-o": out_path, "--stats": stats_path})
     missing = [name for name in args.paths if not Path(name).exists()]
     if missing:  # a typo in a path is a bad argument, as in every command: exit 2, before any work
         raise UsageError(f"no such file or directory: {missing[0]!r}")
     files = list(_inputs(args.paths))
     if args.url and len(files) > 1:
         raise UsageError("--url gives one page's URL, but several input files were given")
-    # A pool costs a second to start: worth it from a handful of pages on.
-    jobs = args.jobs if args.jobs is not None else usable_cores() if len(files) >= 16 else 0
+    filters = _filters(args)
+    # A pool costs a second to start: worth it from a handful of pages on (an archive holds many).
+    many = len(files) >= 16 or any(is_warc(path) for path in files)
+    jobs = args.jobs if args.jobs is not None else usable_cores() if many else 0
     workers: ExtractionWorkers[PageJob, PageResult] = ExtractionWorkers(jobs, analyze_page)
-    failed = written = 0
-    # Written under a temporary name and renamed at the end, like the crawl's output: an
-    # interrupted run must not leave a file that looks complete.
-    out: IO[str] = partial_path(out_path).open("w", encoding="utf-8") if out_path else sys.stdout
+    backfill = Backfill(files, workers, filters, args.max_bytes, lambda path: prepare(path, args.url, args.max_bytes))
+    progress = resumed = None
+    if out_path:
+        # Written under a temporary name and renamed at the end, like the crawl's output: an
+        # interrupted run must not leave a file that looks complete.
+        signature = {"inputs": [[str(p), _size(p)] for p in files], "url": args.url, "max_bytes": args.max_bytes,
+                     "filters": filters.describe()}
+        progress = Progress(partial_path(out_path), signature, args.checkpoint)
+        resumed = progress.resume()
+        if resumed is not None:
+            (index, offset), size = resumed[0], resumed[1]
+            where = f", after the record at byte {offset}" if is_warc(files[index]) and offset < 1 << 62 else ""
+            print(f"newscrawl extract: resuming {out_path} ({size} bytes written) at input {index + 1} of "
+                  f"{len(files)}{where}", file=sys.stderr)
+    out: IO[bytes] = partial_path(out_path).open("ab" if resumed else "wb") if out_path else sys.stdout.buffer
     try:
-        prepared = (prepare(path, args.url, args.max_bytes) for path in files if not is_warc(path))
-        pages = workers.imap((item, item if isinstance(item, PageJob) else None) for item in prepared)
-        # WARC archives hold many pages each: crawler/warcinput.py reads them.
-        warcs = (line for path in files if is_warc(path) for line in extract_warc(path, args.max_bytes, workers))
-        for line in chain(warcs, (output_line(job, result) for job, result in pages)):
-            failed += "error" in line
-            written += "error" not in line
-            out.write(json.dumps(line, ensure_ascii=False) + "\n")
-            out.flush()
+        counts = backfill.run(out, progress, resumed)
     finally:
         workers.close()
         if out_path:
             out.close()
-    if out_path:
+    if out_path and progress is not None:
         partial_path(out_path).replace(out_path)
-    # Said on stderr whatever happened, as the other commands do: a quiet success looks like nothing.
+        progress.remove()
+    if stats_path:
+        stats_path.write_text(json.dumps(dict(sorted(counts.items())), indent=2) + "\n", encoding="utf-8")
+    print(summary(counts, len(files), out_path), file=sys.stderr)
+    return 1 if counts["errors"] else 0
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    try:
+        pattern = re.compile(args.url_pattern) if args.url_pattern else None
+    except re.error as exc:
+        raise UsageError(f"--url-pattern {args.url_pattern!r}: not a regular expression ({exc})") from None
+    try:
+        since = parse_since(args.since)
+    except ValueError as exc:
+        raise UsageError(f"--since: {exc}") from None
+    language = (args.language or "").strip().lower() or None
+    if language is not None and not re.fullmatch(r"[a-z]{2,3}", language):
+        raise UsageError(f"--language {args.language!r}: give a two-letter code such as en or vi")
+    sites = tuple((host_of(s if "//" in s else f"http://{s}") or "").removeprefix("www.") for s in args.site or ())
+    if any(not site for site in sites):
+        raise UsageError("--site: give a host name such as vnexpress.net")
+    return Filters(sites=sites, url_pattern=pattern, since=since, language=language)
+
+
+def summary(counts: Counter[str], inputs: int, out_path: Path | None) -> str:
+    """What was written, and for archives what was read, skipped and filtered, by reason."""
+    written, failed = counts["records"], counts["errors"]
     errors = f", {failed} error line{'s' * (failed != 1)} (no article)" if failed else ""
-    inputs = f"{len(files)} input{'s' * (len(files) != 1)}"
-    print(f"newscrawl extract: {written} record{'s' * (written != 1)}{errors} from {inputs} -> "
-          f"{out_path if out_path else 'stdout'}", file=sys.stderr)
-    return 1 if failed else 0
+    text = (f"newscrawl extract: {written} record{'s' * (written != 1)}{errors} from {inputs} "
+            f"input{'s' * (inputs != 1)} -> {out_path if out_path else 'stdout'}")
+    if counts["warc_records"]:
+        def by(prefix: str) -> str:
+            found = sorted((k.split("/", 1)[1], v) for k, v in counts.items() if k.startswith(prefix) and v)
+            return ", ".join(f"{v} {k}" for k, v in found) or "none"
+        text += (f"\n  archives: {counts['warc_records']} WARC records, {counts['warc_response']} responses, "
+                 f"{counts['extracted']} pages extracted ({counts['truncated']} truncated by their crawler); "
+                 f"skipped: {by('skipped/')}; not an article: {by('rejected/')}; "
+                 f"filtered before extraction: {by('filtered/')}; dropped after: {by('dropped/')}")
+    return text
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return -1
 
 
 def prepare(path: Path, url: str | None, max_bytes: int) -> PageJob | dict[str, Any]:
@@ -88,15 +151,6 @@ def prepare(path: Path, url: str | None, max_bytes: int) -> PageJob | dict[str, 
     except PageRejected as exc:
         return {"input": str(path), "error": f"{exc.reason}: {exc.detail}"}
     return PageJob(raw, body=body)
-
-
-def output_line(job: PageJob | dict[str, Any], result: PageResult | None) -> dict[str, Any]:
-    if isinstance(job, dict):
-        return job
-    if result is not None and result.record is not None:
-        return result.record.to_dict()
-    reason, detail = (result.rejected if result is not None else None) or ("not_article", "no article found")
-    return {"input": job.raw.input, "error": f"{reason}: {detail}"}
 
 
 def _inputs(paths: list[str]) -> Iterator[Path]:

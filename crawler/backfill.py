@@ -218,10 +218,10 @@ class Backfill:
         raw = RawPage(url=page.url, html="", fetched_at=page.warc_date, http_status=page.status,
                       content_type=page.content_type, requested_url=page.meta.get("requested_url"),
                       hints=dict(page.meta.get("date_hints") or {}), input=where)
-        # Our archives say whether the crawl expected an article (listed in a sitemap or feed); a
-        # news archive of another crawler (CC-NEWS: captures found in feeds) holds candidates only.
-        expect = bool(page.meta.get("article")) if page.meta else True
-        return PageJob(raw, body=page.body, expect_article=expect)
+        # Our archives say whether the crawl expected an article (listed in a sitemap or feed);
+        # otherwise the page's own signals decide, as for a page the crawl reached by a link, so
+        # homepages and section listings in another crawler's archive never become records.
+        return PageJob(raw, body=page.body, expect_article=bool(page.meta.get("article")))
 
     def _line(self, position: Position, job: PageJob | dict[str, Any], result: PageResult | None
               ) -> dict[str, Any] | None:

@@ -1,6 +1,14 @@
 """Distributed acceptance on the newsfarm: N processes on one Redis vs one embedded process.
 
     python bench/distributed_bench.py [--farm build/farm] [--workers 3]
+    python bench/distributed_bench.py --pinned [--port 8096] [--sites 4] [--articles 100] [--reps 2]
+
+--pinned is the scaling test this machine allows: one `newscrawl run --redis` process pinned
+to one core (`taskset`) against it plus one `newscrawl worker` pinned to the other core,
+each process sizing its extraction pool by the cores it may use. Articles/s (articles
+written over the time until the last one was written; the idle wait before the workers
+stop is left out), Redis commands per article (INFO commandstats over the run, by command),
+duplicates and articles missing from the manifest; an embedded pinned process for reference.
 
 Runs, each from empty state and output: (1) one embedded-mode `newscrawl run`; (2) a
 distributed run, `newscrawl run --redis` plus N-1 `newscrawl worker` processes; (3) the
@@ -72,7 +80,16 @@ def main() -> int:
     parser.add_argument("--farm", type=Path, default=ROOT / "build" / "farm")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--kill-after", type=float, default=20.0)
+    parser.add_argument("--pinned", action="store_true", help="1 pinned process vs 2 processes on 2 cores")
+    parser.add_argument("--port", type=int, default=8096, help="--pinned: the farm's port")
+    parser.add_argument("--sites", type=int, default=4, help="--pinned: farm sites")
+    parser.add_argument("--articles", type=int, default=100, help="--pinned: articles per site")
+    parser.add_argument("--reps", type=int, default=2, help="--pinned: interleaved repetitions")
     args = parser.parse_args()
+    if args.pinned:
+        from bench.pinned_scaling import run_pinned
+
+        return run_pinned(args)
     manifest = load(args.farm / "manifest.jsonl")
     subprocess.run(["bash", str(ROOT.parent / "shared" / "newsfarm" / "serve.sh"), str(args.farm), "restart"],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

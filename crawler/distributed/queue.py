@@ -13,7 +13,7 @@ local item = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #item == 0 then return nil end
 redis.call('ZREM', KEYS[1], item[1])
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[1] .. '|' .. item[2] .. '|' .. item[1])
-return item[1]
+return item
 """
 # Put back every request leased by a worker whose heartbeat key is gone.
 _REQUEUE_ORPHANS = """
@@ -42,21 +42,32 @@ class LeasedPriorityQueue(PriorityQueue):  # type: ignore[misc]
     heartbeat_prefix: str
 
     def pop(self, timeout: int = 0) -> Any:
-        data = self.server.eval(_POP_AND_LEASE, 2, self.key, self.processing, self.worker, self._lease_id())
-        if data is None:
+        """Two round trips: the script pops and leases under a temporary field (a crash between
+        the two steps loses nothing), then one pipeline moves the lease to the request's URL."""
+        found = self._pop_script()(keys=[self.key, self.processing], args=[self.worker, self._lease_id()])
+        if not found:
             return None
+        data, score = found
         request = self._decode_request(data)
-        self.server.hset(self.processing, request.url, self.server.hget(self.processing, self._last) or b"")
-        self.server.hdel(self.processing, self._last)
+        pipe = self.server.pipeline(transaction=True)
+        pipe.hset(self.processing, request.url, f"{self.worker}|".encode() + bytes(score) + b"|" + bytes(data))
+        pipe.hdel(self.processing, self._last)
+        pipe.execute()
         return request
+
+    def _pop_script(self) -> Any:
+        if getattr(self, "_script", None) is None:
+            self._script = self.server.register_script(_POP_AND_LEASE)  # EVALSHA: the script is sent once
+        return self._script
 
     def _lease_id(self) -> str:
         # A temporary field name until the request (and its URL) is decoded.
         self._last = f"lease:{self.worker}"
         return self._last
 
-    def ack(self, url: str) -> None:
-        self.server.hdel(self.processing, url)
+    def ack(self, *urls: str) -> None:
+        if urls:
+            self.server.hdel(self.processing, *urls)  # one round trip for a whole part
 
     def requeue_orphans(self) -> int:
         return int(self.server.eval(_REQUEUE_ORPHANS, 2, self.key, self.processing, self.heartbeat_prefix))

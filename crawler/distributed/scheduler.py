@@ -96,8 +96,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
             self.queue.ack(request.url)
 
     def on_part_completed(self, requested_urls: list[str]) -> None:
-        for url in requested_urls:
-            self.queue.ack(url)
+        self.queue.ack(*requested_urls)
 
     def on_item_dropped(self, item: Any, exception: BaseException) -> None:
         url = getattr(item, "requested_url", None)

@@ -24,11 +24,15 @@ ROOT = Path(__file__).resolve().parent.parent
 # (module, attribute, stage): every place a stage function is looked up from. Missing
 # attributes are skipped (modules move; the table says what was not found).
 HOOKS: tuple[tuple[str, str, str], ...] = (
+    ("crawler.cli.extract_cmd", "prepare", "read files"),
+    ("crawler.backfill", "json.dumps", "JSON lines"),
     ("pipelines.extraction.document", "decode_html", "decode"),
     ("pipelines.extraction.document", "parse_html", "parse"),
     ("pipelines.extract", "parse_html", "parse"),
-    ("crawler.discovery.links", "page_links", "links"),
-    ("crawler.spiders.pagesignals", "looks_like_article", "page signals"),
+    ("crawler.pageanalysis", "decode_html", "decode"),
+    ("crawler.pageanalysis", "parse_html", "parse"),
+    ("crawler.pageanalysis", "page_links", "links"),
+    ("crawler.pageanalysis", "looks_like_article", "page signals"),
     ("pipelines.extract", "check_blocked", "classify"),
     ("pipelines.extract", "check_article", "classify"),
     ("pipelines.extract", "link_density", "classify"),
@@ -52,6 +56,8 @@ HOOKS: tuple[tuple[str, str, str], ...] = (
     ("pipelines.extraction.body", "signals.doubt", "second opinion: trigger"),
     ("pipelines.extraction.body", "fallback.readability_text", "second opinion: readability"),
     ("pipelines.extraction.body", "fallback.reconcile", "second opinion: reconcile"),
+    ("pipelines.extraction.body", "fallback.expand", "second opinion: reconcile"),
+    ("pipelines.extract", "split_run_on", "body: other"),
     ("pipelines.extraction.body", "clean_body", "body: cleaning"),
     ("pipelines.extract", "body_mod.clean_body", "body: cleaning"),
     ("pipelines.extract", "body_mod.page_noise", "body: noise keys"),
@@ -106,21 +112,20 @@ class StageTimer:
 
 
 def run(paths: list[str], timer: StageTimer) -> tuple[int, float]:
-    """The extract command's -j 0 loop; returns (pages, CPU seconds of the loop)."""
-    import json
+    """The extract command's own loop with -j 0 (crawler/backfill.py), output discarded;
+    returns (inputs, CPU seconds of the loop)."""
+    import io
 
+    from crawler.backfill import Backfill, Filters
     from crawler.cli import extract_cmd
-    from pipelines.workers import analyze
+    from crawler.pageanalysis import analyze_page
+    from pipelines.workers import ExtractionWorkers
 
     files = list(extract_cmd._inputs(paths))
-    dumps = timer.wrap("JSON lines", lambda line: json.dumps(line, ensure_ascii=False))
-    out_line = timer.wrap("JSON lines", extract_cmd.output_line)
-    read = timer.wrap("read files", extract_cmd.prepare)
+    backfill = Backfill(files, ExtractionWorkers(0, analyze_page), Filters(), 10 << 20,
+                        lambda path: extract_cmd.prepare(path, None, 10 << 20))
     start = time.process_time()
-    for path in files:
-        job = read(path, None, 10 << 20)
-        result = analyze(job) if not isinstance(job, dict) else None
-        dumps(out_line(job, result) if result is not None else job)
+    backfill.run(io.BytesIO())
     return len(files), time.process_time() - start
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import re
 import sys
@@ -15,7 +16,7 @@ from typing import IO, Any
 
 from crawler import settings as defaults
 from crawler.backfill import Backfill, Filters, Progress
-from crawler.frontier import parse_since
+from pipelines.limits import parse_since
 from crawler.pageanalysis import PageJob, PageResult, analyze_page
 from crawler.warcinput import is_warc
 from pipelines.contracts.items import RawPage
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
             where = f", after the record at byte {offset}" if is_warc(files[index]) and offset < 1 << 62 else ""
             print(f"newscrawl extract: resuming {out_path} ({size} bytes written) at input {index + 1} of "
                   f"{len(files)}{where}", file=sys.stderr)
-    out: IO[bytes] = partial_path(out_path).open("ab" if resumed else "wb") if out_path else sys.stdout.buffer
+    out: IO[bytes] = partial_path(out_path).open("ab" if resumed else "wb") if out_path else _stdout_bytes()
     try:
         counts = backfill.run(out, progress, resumed)
     finally:
@@ -135,6 +136,23 @@ def summary(counts: Counter[str], inputs: int, out_path: Path | None) -> str:
                  f"skipped: {by('skipped/')}; not an article: {by('rejected/')}; "
                  f"filtered before extraction: {by('filtered/')}; dropped after: {by('dropped/')}")
     return text
+
+
+def _stdout_bytes() -> IO[bytes]:
+    """stdout as bytes; a text-only stdout (a caller that captured it) gets the text."""
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is not None:
+        return stream  # type: ignore[no-any-return]
+
+    class TextSink(io.RawIOBase):
+        def write(self, data: Any) -> int:
+            sys.stdout.write(bytes(data).decode("utf-8"))
+            return len(data)
+
+        def flush(self) -> None:
+            sys.stdout.flush()
+
+    return TextSink()  # type: ignore[return-value]
 
 
 def _size(path: Path) -> int:

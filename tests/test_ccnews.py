@@ -119,6 +119,7 @@ def test_filters_apply_before_extraction(archive: tuple[Path, list[tuple[str, by
     assert run_cli("extract", str(warc), "--language", "english").returncode == 2
 
 
+@pytest.mark.slow
 def test_parallel_extraction_writes_the_same_lines(archive: tuple[Path, list[tuple[str, bytes]]],
                                                   tmp_path: Path) -> None:
     warc, _ = archive
@@ -128,6 +129,7 @@ def test_parallel_extraction_writes_the_same_lines(archive: tuple[Path, list[tup
     assert one.stdout == two.stdout and one.stdout.count("\n") == 11
 
 
+@pytest.mark.slow
 def test_killed_run_resumes_to_the_same_output(archive: tuple[Path, list[tuple[str, bytes]]],
                                                tmp_path: Path) -> None:
     warc, _ = archive

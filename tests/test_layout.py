@@ -138,7 +138,7 @@ def test_the_check_reads_every_kind_of_import() -> None:
     """Relative, absolute, `from pkg import module` and imports inside functions all count."""
     found = {(i.source, i.target) for i in all_imports()}
     assert ("crawler.spiders.news", "crawler.spiders.discovery") in found  # from .discovery import ...
-    assert ("crawler.warcinput", "crawler.pageanalysis") in found  # absolute
+    assert ("crawler.backfill", "crawler.pageanalysis") in found  # absolute
     assert ("pipelines.contracts.profiles", "pipelines.contracts.profiles.vn") in found  # from . import vn
     assert ("pipelines.workers", "pipelines.workerguard") in found  # inside a function
 

@@ -35,7 +35,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from compare_records import differences, load
+from compare_records import differences, load  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 if not SHARED.exists():  # a worktree elsewhere: the shared data sits next to the main checkout
@@ -82,7 +82,8 @@ def page_sets(limit: int | None) -> list[tuple[str, list[Path]]]:
     aeb = ROOT / "build" / "aeb"
     if not (aeb / "truth.jsonl").exists():
         source = SHARED / "aeb" if (SHARED / "aeb").exists() else ROOT / "bench" / "data" / "aeb"
-        prepare = SHARED / "eval" / "prepare.py" if (SHARED / "eval").exists() else ROOT / "bench" / "eval" / "prepare.py"
+        evals = SHARED / "eval" if (SHARED / "eval").exists() else ROOT / "bench" / "eval"
+        prepare = evals / "prepare.py"
         subprocess.run([sys.executable, str(prepare), str(source), str(aeb)], check=True, stdout=subprocess.DEVNULL)
     sets = [("AEB", sorted(aeb.glob("*.html")))]
     wcxb = SHARED / "devsets" / "wcxb-articles"

@@ -53,7 +53,8 @@ def commandstats(port: int) -> dict[str, int]:
 def sites_file(work: Path, farm: Path) -> Path:
     info = json.loads((farm / "farm.json").read_text())
     port = info.get("port", 8081)
-    entries = "".join(f'\n[[site]]\nurl = "http://127.0.0.{10 + k}:{port}/"\n' for k in range(1, len(info["sites"]) + 1))
+    count = len(info["sites"])
+    entries = "".join(f'\n[[site]]\nurl = "http://127.0.0.{10 + k}:{port}/"\n' for k in range(1, count + 1))
     path = work / "farm.toml"
     path.write_text(f'[run]\noutput = "out"\nstate = "state"\nallow_private = true\nsettings = {{ {SETTINGS} }}\n'
                     f"{entries}", encoding="utf-8")

@@ -26,7 +26,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -142,7 +141,8 @@ def corpus_archive(path: Path) -> tuple[int, dict[str, int]]:
     extras += [Capture(f"https://example.org/doc-{i}.pdf", b"%PDF-1.7\n" + b"\x00" * 4000,
                        content_type="application/pdf") for i in range(20)]
     extras += [Capture(f"https://example.org/r/{i}", b"", status=301) for i in range(20)]
-    mixed = [c for pair in zip(captures, extras + [None] * len(captures)) for c in pair if c is not None]
+    spread = extras + [None] * (len(captures) - len(extras))
+    mixed = [c for pair in zip(captures, spread, strict=True) for c in pair if c is not None]
     write_warc(path, mixed)
     return len(captures), sites
 

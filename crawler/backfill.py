@@ -190,7 +190,7 @@ class Backfill:
                         tag: Tag = ((index, page.through), Counter(delta), job)
                         delta.clear()  # the same object responses() counts into
                         yield tag, job if isinstance(job, PageJob) else None
-            except Exception as exc:  # noqa: BLE001  warcio fails in many ways on damaged archives: one error line
+            except Exception as exc:
                 delta["errors/unreadable_archive"] += 1
                 error = {"input": str(path), "error": f"unreadable: {type(exc).__name__}: {exc}"}
                 yield ((index, 1 << 62), Counter(delta), error), None

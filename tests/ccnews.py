@@ -27,6 +27,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 TRUNCATE_AT = 1 << 20  # CC-NEWS's content limit
+_CC_METADATA = b"fetchTimeMs: 243\r\ncharset-detected: UTF-8\r\n"
 
 
 @dataclass
@@ -61,12 +62,12 @@ def write_warc(path: Path, captures: Iterable[Capture]) -> Path:
 
 def _records(writer: WARCWriter, capture: Capture) -> list:
     if not capture.target_scheme_http:
-        return [writer.create_warc_record(capture.url, "response", payload=io.BytesIO(capture.body), length=len(capture.body),
-                                          warc_content_type="text/dns",
+        return [writer.create_warc_record(capture.url, "response", payload=io.BytesIO(capture.body),
+                                          length=len(capture.body), warc_content_type="text/dns",
                                           warc_headers_dict={"WARC-Date": capture.date})]
     host = capture.url.split("/")[2]
     request = writer.create_warc_record(
-        capture.url, "request", payload=io.BytesIO(b""), length=len(b""),
+        capture.url, "request", payload=io.BytesIO(b""), length=0,
         http_headers=StatusAndHeaders(f"GET /{capture.url.split('/', 3)[-1] if capture.url.count('/') > 2 else ''} "
                                       "HTTP/1.1", [("Host", host), ("User-Agent", "CCBot/2.0"),
                                                    ("Accept-Encoding", "gzip")], is_http_request=True),
@@ -81,7 +82,7 @@ def _records(writer: WARCWriter, capture: Capture) -> list:
     if capture.revisit_of is not None:
         original = capture.revisit_of
         response = writer.create_warc_record(
-            capture.url, "revisit", payload=io.BytesIO(b""), length=len(b""),
+            capture.url, "revisit", payload=io.BytesIO(b""), length=0,
             http_headers=StatusAndHeaders(f"{capture.status} OK", headers, protocol="HTTP/1.1"),
             warc_headers_dict={**warc_headers, "WARC-Profile": "http://netpreserve.org/warc/1.1/revisit/"
                                                               "identical-payload-digest",
@@ -99,7 +100,7 @@ def _records(writer: WARCWriter, capture: Capture) -> list:
         http_headers=StatusAndHeaders(f"{capture.status} {reason}", headers, protocol="HTTP/1.1"),
         warc_headers_dict=warc_headers)
     metadata = writer.create_warc_record(
-        capture.url, "metadata", payload=io.BytesIO(b"fetchTimeMs: 243\r\ncharset-detected: UTF-8\r\n"), length=len(b"fetchTimeMs: 243\r\ncharset-detected: UTF-8\r\n"),
+        capture.url, "metadata", payload=io.BytesIO(_CC_METADATA), length=len(_CC_METADATA),
         warc_content_type="application/warc-fields",
         warc_headers_dict={"WARC-Date": capture.date,
                            "WARC-Concurrent-To": response.rec_headers["WARC-Record-ID"],

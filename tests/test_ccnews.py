@@ -93,7 +93,7 @@ def test_ccnews_archive_gives_the_pages_records_and_counts_the_rest(
 
 
 def test_filters_apply_before_extraction(archive: tuple[Path, list[tuple[str, bytes]]], tmp_path: Path) -> None:
-    warc, pages = archive
+    warc, _ = archive
     stats = tmp_path / "stats.json"
     # Site and URL pattern: decided on the archived URL, before extraction.
     result = run_cli("extract", str(warc), "--site", "nytimes.com", "--site", "https://www.wsj.com/",

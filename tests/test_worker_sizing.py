@@ -11,7 +11,8 @@ import pytest
 from pipelines.workers import ExtractionWorkers, usable_cores
 
 PROBE = ("from pipelines.workers import ExtractionWorkers, usable_cores; "
-         "w = ExtractionWorkers(None, 'crawler.pageanalysis.analyze_page'); print(usable_cores(), w.workers); w.close()")
+         "w = ExtractionWorkers(None, 'crawler.pageanalysis.analyze_page'); "
+         "print(usable_cores(), w.workers); w.close()")
 
 
 @pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="CPU affinity is Linux-only")

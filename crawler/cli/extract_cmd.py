@@ -16,12 +16,12 @@ from typing import IO, Any
 
 from crawler import settings as defaults
 from crawler.backfill import Backfill, Filters, Progress
-from pipelines.limits import parse_since
 from crawler.pageanalysis import PageJob, PageResult, analyze_page
 from crawler.warcinput import is_warc
 from pipelines.contracts.items import RawPage
 from pipelines.contracts.urls import host_of
 from pipelines.errors import PageRejected
+from pipelines.limits import parse_since
 from pipelines.workers import ExtractionWorkers, usable_cores
 
 from .checks import check_distinct, check_output, check_url, non_negative, one_line_errors, positive, seconds

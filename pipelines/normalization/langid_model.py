@@ -158,6 +158,9 @@ def _agrees(fast: FastIdentifier, arrays: dict[str, np.ndarray]) -> bool:
         data = fast._encode(text)
         slow: Counter[int] | None = langid.visit_counts(nextmove, rowbase, output, data)
         quick = fast.visit_counts(data)
-        if (slow is None) != (quick is None) or slow is not None and list(slow.items()) != list(quick.items()):
+        if slow is None or quick is None:
+            if slow is not quick:
+                return False
+        elif list(slow.items()) != list(quick.items()):
             return False
     return True

@@ -8,6 +8,7 @@ CSS-in-JS `<style>` blocks, ruby readings over CJK words. Markup tells them apar
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from lxml.html import HtmlElement
@@ -21,19 +22,31 @@ KICKER_CLASS = re.compile(
     r"kicker|dachzeile|spitzmarke|topline|top-line|overline|over-line|eyebrow|roofline|strapline|"
     r"supertitle|super-title|surtitre|pretitle|pre-title|preheadline|pre-headline|superheadline|"
     r"overhead|overtitle|toptitle|top-title|antetitulo|topic|rubri[ck]|ressort|label|flag",
-    re.I,
+    re.IGNORECASE,
 )
 # Date, time and category lines that some CMSs put inside the h1.
-_META_CLASS = re.compile(r"(?:^|[\s_-])(?:date|time|datetime|dateline|category|categories|meta|byline)(?:$|[\s_-])", re.I)
+_META_CLASS = re.compile(r"(?:^|[\s_-])(?:date|time|datetime|dateline|category|categories|meta|byline)(?:$|[\s_-])", re.IGNORECASE)
 HIDDEN_CLASS = re.compile(
     r"(?:^|\s)(?:[\w-]*(?:sr-only|screen-reader|visually-?hidden|visuallyhidden|aural|offscreen|off-screen|"
     r"element-invisible|assistive|a11y-hidden|hidden-text|hide-text|u-hidden)[\w-]*|hidden|hide|invisible)(?:$|\s)",
-    re.I,
+    re.IGNORECASE,
 )
 # The one part of a composite heading that its markup names as the headline proper.
-_HEADLINE_CLASS = re.compile(r"headline|title|heading", re.I)
-_NOT_HEADLINE_CLASS = re.compile(r"sub-?(?:headline|title|heading|line)|(?:headline|title)-?(?:sub|intro|pre)|subline", re.I)
+_HEADLINE_CLASS = re.compile(r"headline|title|heading", re.IGNORECASE)
+_NOT_HEADLINE_CLASS = re.compile(r"sub-?(?:headline|title|heading|line)|(?:headline|title)-?(?:sub|intro|pre)|subline", re.IGNORECASE)
 _EDGE = re.compile(r"^[\s:|\-–—·•/,;]+|[\s:|\-–—·•/,;]+$")
+_NOT_ALNUM = re.compile(r"[\W_]+")  # exactly the characters str.isalnum() rejects
+
+
+def squash(text: str | None) -> str:
+    """Comparison key: NFKC, case-folded, only letters and digits."""
+    if not text:
+        return ""
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def node_text(node: HtmlElement) -> str:
+    return " ".join(node.text_content().split())
 
 
 @dataclass

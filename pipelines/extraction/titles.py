@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Collection, Iterator
 
 from lxml.html import HtmlElement
 
-from .headings import Heading, is_hidden, read_heading, sub_ranges
+from .headings import Heading, is_hidden, node_text, read_heading, squash, sub_ranges
+from .sitenames import TITLE_SEPARATORS, host_labels, is_home_link, page_site_names, strip_site_name
 from .structured import Structured, text_of
 
-# `Headline | Site`, `Headline - Site`, and without spaces where no headline puts the mark:
-# `Site|見出し`, `标题_网站` (CJK titles rarely space their separators).
-TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:»·•/~]|::)\s+|\s*[|｜丨]\s*|(?<=[^\x00-\x7f])_|_(?=[^\x00-\x7f])")
-_NOT_ALNUM = re.compile(r"[\W_]+")  # exactly the characters str.isalnum() rejects
+__all__ = ["TITLE_SEPARATORS", "choose_title", "declared_titles", "headline_node", "node_text", "squash",
+           "strip_site_name"]
+
 # The site's name set as an h1 in the page header: a logo, not a headline.
-_LOGO = re.compile(r"logo|brand|masthead|site-?title|site-?name|header-title|blog-?title-?link|pagetitle", re.I)
-_CRUMBS = re.compile(r"breadcrumb|crumbs", re.I)
-_HOST = re.compile(r"^https?://([^/:?#\s]+)", re.I)
+_LOGO = re.compile(r"logo|brand|masthead|site-?title|site-?name|header-title|blog-?title-?link|pagetitle", re.IGNORECASE)
+_FOOTER = re.compile(r"(?:^|[\s_-])footer(?:$|[\s_-])", re.IGNORECASE)
+_CRUMBS = re.compile(r"breadcrumb|crumbs", re.IGNORECASE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_ROOT_HREF = re.compile(r"^(?:https?://[^/]+/?|/)(?:index\.\w+)?$")
 # A full date in front of a headline (`23.01.2022 - `, `1. Februar 2022 `, `January 5, 2022: `,
 # `2022年1月23日 `): the publication date set into the title line, not words of the headline.
 _DATE_PREFIX = re.compile(
@@ -30,17 +28,6 @@ _DATE_PREFIX = re.compile(
     r"(?:,?\s+\d{1,2}[:.]\d{2}(?:\s*Uhr)?)?\s*(?:[|\-–—:·•/,]\s*)?"
 )
 _HEADINGS = "//body//h2|//body//h3|//body//*[@itemprop='headline'][not(self::h1) and not(self::meta)]"
-
-
-def squash(text: str | None) -> str:
-    """Comparison key: NFKC, case-folded, only letters and digits."""
-    if not text:
-        return ""
-    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold())
-
-
-def node_text(node: HtmlElement) -> str:
-    return " ".join(node.text_content().split())
 
 
 @dataclass
@@ -75,25 +62,29 @@ def headline_node(tree: HtmlElement, data: Structured) -> HtmlElement | None:
 
 def _choose(tree: HtmlElement, data: Structured, site_names: list[str]) -> _Choice | None:
     declared = declared_titles(tree, data)
-    shown_names = _page_site_names(tree)
+    labels = host_labels(tree)
+    shown_names = page_site_names(tree)
     site_keys = {squash(n) for n in (*site_names, *shown_names) if n}
-    keys = {k for d in declared for k in (squash(d), squash(strip_site_name(d, site_names, shown_names))) if k}
-    keys -= site_keys
+
+    def stripped(title: str) -> str:
+        return strip_site_name(title, site_names, shown_names, labels)
+
+    keys = {k for d in declared for k in (squash(d), squash(stripped(d))) if k} - site_keys
     h1s = [read_heading(h) for h in tree.iter("h1") if _possible(h, site_keys)][:12]
-    crumbs: list[_Choice] = []
+    later: list[_Choice] = []  # agreeing, but in the breadcrumb trail or hidden from sight
     for h1 in h1s:
         text = _agreeing_text(h1, keys, site_keys)
-        if text and _in_crumbs(h1.node):
-            crumbs.append(_Choice(text, h1.node))
+        if text and (_in_crumbs(h1.node) or is_hidden(h1.node)):
+            later.append(_Choice(text, h1.node))
         elif text:
             return _finish(text, h1.node)
     for heading in _other_headings(tree, keys):
         text = _agreeing_text(heading, keys, site_keys)
         if text:
             return _finish(text, heading.node)
-    if crumbs:
-        return _finish(crumbs[0].text, crumbs[0].node)
-    shown = [h for h in h1s if not _is_logo(h.node) and not is_hidden(h.node)]
+    if later:
+        return _finish(later[0].text, later[0].node)
+    shown = [h for h in h1s if not _is_logo(h.node) and not is_hidden(h.node) and not _in_footer(h.node)]
     squashed = [squash(d) for d in declared]
     for h1 in shown:
         key = squash(h1.clean)
@@ -106,9 +97,9 @@ def _choose(tree: HtmlElement, data: Structured, site_names: list[str]) -> _Choi
     if segment:
         return _finish(segment.clean, segment.node)
     for title in declared:
-        stripped = strip_site_name(title, site_names, shown_names)
-        if stripped and squash(stripped) not in site_keys:
-            return _finish(stripped, None)
+        text = stripped(title)
+        if text and squash(text) not in site_keys:
+            return _finish(text, None)
     if shown:
         return _finish(shown[0].clean, shown[0].node)
     return _finish(declared[0], None) if declared else None  # no better name for the page than its own
@@ -181,43 +172,9 @@ def declared_titles(tree: HtmlElement, data: Structured) -> list[str]:
     return [" ".join(t.split()) for t in declared if t and t.strip()]
 
 
-def headline_candidates(tree: HtmlElement, site_names: list[str]) -> list[HtmlElement]:
-    """The page's h1 elements that may be its headline: not the site's name or logo."""
-    names = {squash(n) for n in site_names if n}
-    return [h for h in tree.iter("h1") if _possible(h, names) and not _is_logo(h)][:5]
-
-
 def _possible(h1: HtmlElement, site_keys: set[str]) -> bool:
     text = node_text(h1)
     return 3 <= len(text) <= 600 and squash(text) not in site_keys
-
-
-def _page_site_names(tree: HtmlElement) -> list[str]:
-    """Names the page gives itself without declaring them: its logo h1, the text or title of
-    its links to the home page (`<a href="/">DimidoBlog</a>`)."""
-    names = [node_text(h) for h in tree.iter("h1") if _is_home_link(h)]
-    host = _own_host(tree)
-    for link in tree.xpath("//body//a[@href]")[:400]:
-        href = link.get("href", "x").strip()
-        root = _ROOT_HREF.match(href)
-        if root and (href.startswith("/") or host and _host(href) == host):
-            names += [node_text(link), link.get("title") or ""]
-            names += [img.get("alt") or "" for img in link.iter("img")]
-    return [n for n in names if 2 <= len(n) <= 80]
-
-
-def _own_host(tree: HtmlElement) -> str | None:
-    """The page's host, from its canonical link or og:url (pages come without their URL)."""
-    for href in tree.xpath("//link[@rel='canonical']/@href|//meta[@property='og:url']/@content")[:2]:
-        host = _host(str(href).strip())
-        if host:
-            return host
-    return None
-
-
-def _host(url: str) -> str | None:
-    found = _HOST.match(url)
-    return found.group(1).lower() if found else None
 
 
 def _headline_like(text: str) -> bool:
@@ -237,6 +194,16 @@ def _in_crumbs(node: HtmlElement) -> bool:
     return False
 
 
+def _in_footer(node: HtmlElement) -> bool:
+    """In the page footer (contact boxes, link columns): never the article's headline."""
+    for anc in node.iterancestors():
+        if anc.tag in ("body", "html"):
+            return False
+        if anc.tag == "footer" or _FOOTER.search(f"{anc.get('class', '')} {anc.get('id', '')}"):
+            return True
+    return False
+
+
 def _is_logo(h1: HtmlElement) -> bool:
     for depth, node in enumerate((h1, *h1.iterancestors())):
         if depth > 3:
@@ -247,14 +214,7 @@ def _is_logo(h1: HtmlElement) -> bool:
             return True
         if _LOGO.search(f"{node.get('class', '')} {node.get('id', '')}"):
             return True
-    return _is_home_link(h1)
-
-
-def _is_home_link(h1: HtmlElement) -> bool:
-    """The whole h1 is one link to the homepage."""
-    links = list(h1.iter("a"))
-    return len(links) == 1 and _ROOT_HREF.match(links[0].get("href", "x").strip()) is not None \
-        and squash(links[0].text_content()) == squash(h1.text_content())
+    return is_home_link(h1)
 
 
 def _title_tag(tree: HtmlElement) -> str | None:
@@ -262,34 +222,3 @@ def _title_tag(tree: HtmlElement) -> str | None:
     if node is None:
         return None
     return " ".join((node.text_content() or "").split()) or None
-
-
-def strip_site_name(title: str, site_names: list[str], shown_names: Collection[str] = ()) -> str:
-    """Drop a leading or trailing `| Site name` segment.
-
-    `site_names` are declared (og:site_name, publisher...) and may be spelt a little
-    differently in the title; `shown_names` are what the page calls itself in its logo and home
-    links, and must match a segment exactly."""
-    parts = TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
-    keys = {squash(n) for n in site_names if n}
-    shown = {squash(n) for n in shown_names if n}
-    last, first = squash(parts[-1]), squash(parts[0])
-    if last and (last in keys | shown or any(k and (k in last or last in k) for k in keys)):
-        return _join(title, parts[:-1])
-    if first and (first in keys | shown or any(k and (k in first or first in k) for k in keys)):
-        return _join(title, parts[1:])
-    # Unknown site name: a short last segment after a long headline is almost always the site.
-    if len(parts[-1].split()) <= 4 and len(" ".join(parts[:-1])) >= 3 * len(parts[-1]) and "|" in title:
-        return _join(title, parts[:-1])
-    return title
-
-
-def _join(title: str, parts: list[str]) -> str:
-    """Rebuild the kept segments with the separators the title used."""
-    if not parts:
-        return title
-    start = title.find(parts[0])
-    end = title.rfind(parts[-1]) + len(parts[-1])
-    return title[start:end].strip() if start >= 0 and end > start else " ".join(parts)

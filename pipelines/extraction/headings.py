@@ -111,6 +111,11 @@ def _named_headline(node: HtmlElement) -> str | None:
              and not _NOT_HEADLINE_CLASS.search(c.get("class") or "")]
     if len(named) != 1:
         return None
+    others = [c for c in parts if c is not named[0]]
+    marked = all(KICKER_CLASS.search(c.get("class") or "") or _NOT_HEADLINE_CLASS.search(c.get("class") or "")
+                 for c in others)
+    if named[0] is not parts[-1] and not marked:
+        return None  # `<span class="title">Part one:</span> <span>part two</span>`: one headline in two
     words: list[tuple[str, bool]] = []
     _walk(named[0], words, keep=True)
     text = _EDGE.sub("", _collapse("".join(text for text, keep in words if keep)))

@@ -21,6 +21,9 @@ _HOST = re.compile(r"^https?://([^/:?#\s]+)", re.IGNORECASE)
 # A segment that is a domain name (`Newegg.com`, `SPIEGEL.de`) names the site.
 _DOMAIN = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,12}$", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|&copy;|copyright)\s*(?:\d{4}\s*(?:[-–]\s*\d{4})?\s*)?,?\s*([^\n|.,©]{2,60})", re.IGNORECASE)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# Marks that set a glued site name off its headline: `：`, `【】`, `（）`, `-`.
+_GLUE_MARKS = re.compile(r"[\s:：|｜丨\-–—_/·•~»«()（）【】\[\]「」]+$|^[\s:：|｜丨\-–—_/·•~»«()（）【】\[\]「」]+")
 _LABEL_SKIP = frozenset({"www", "m", "amp", "mobile", "com", "co", "net", "org", "news", "blog", "de"})
 
 
@@ -96,6 +99,11 @@ def strip_site_name(title: str, site_names: list[str], shown_names: Collection[s
         return _join(title, parts[:-1])
     if names_site(parts[0]):
         return _join(title, parts[1:])
+    for cut in range(1, len(parts) - 1):  # a name with a separator in it: `AOC media - Analyse Opinion`
+        if squash(" ".join(parts[cut:])) in shown:
+            return _join(title, parts[:cut])
+        if squash(" ".join(parts[:-cut])) in shown:
+            return _join(title, parts[-cut:])
     # Unknown site name: a short last segment after a long headline is almost always the site.
     if len(parts[-1].split()) <= 4 and len(" ".join(parts[:-1])) >= 3 * len(parts[-1]) and "|" in title:
         return _join(title, parts[:-1])
@@ -103,17 +111,24 @@ def strip_site_name(title: str, site_names: list[str], shown_names: Collection[s
 
 
 def _strip_glued_name(title: str, shown_names: Collection[str], site_names: list[str]) -> str:
-    """`davidbau.com Vibe Coding`: the site's exact name set before or after the headline
-    without a separator."""
+    """`davidbau.com Vibe Coding`, `ジョブズ氏死去：日本経済新聞`, `标题【新华网】`: the site's exact
+    name after the headline, set off by a mark no separator pattern knows (or by a space, for a
+    domain name)."""
     words = title.split()
+    lowered = title.casefold()
     for name in (*shown_names, *site_names):
-        size = len(name.split())
-        if not name or size >= len(words):
+        if not name:
             continue
-        if squash(" ".join(words[:size])) == squash(name):
-            return " ".join(words[size:])
-        if squash(" ".join(words[-size:])) == squash(name):
-            return " ".join(words[:-size])
+        if _DOMAIN.match(name) and len(words) > 1:  # a domain never starts or ends a headline
+            if squash(words[0]) == squash(name):
+                return " ".join(words[1:])
+            if squash(words[-1]) == squash(name):
+                return " ".join(words[:-1])
+        folded = " ".join(name.split()).casefold()
+        at = lowered.rfind(folded)
+        before = title[:at].rstrip()
+        if before and not _GLUE_MARKS.sub("", title[at + len(folded):]) and _GLUE_MARKS.search(before[-1]):
+            return _GLUE_MARKS.sub("", title[:at]) or title
     return title
 
 

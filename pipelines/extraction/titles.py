@@ -69,7 +69,9 @@ def _choose(tree: HtmlElement, data: Structured, site_names: list[str]) -> _Choi
     def stripped(title: str) -> str:
         return strip_site_name(title, site_names, shown_names, labels)
 
-    keys = {k for d in declared for k in (squash(d), squash(stripped(d))) if k} - site_keys
+    keys = {k for d in declared for k in (squash(d), squash(stripped(d))) if k}
+    keys |= {_unglued(k, site_keys) for k in keys}  # `Truckwash A31Das Branchenbuch`: name glued on
+    keys -= site_keys | {""}
     h1s = [read_heading(h) for h in tree.iter("h1") if _possible(h, site_keys)][:12]
     later: list[_Choice] = []  # agreeing, but in the breadcrumb trail or hidden from sight
     for h1 in h1s:
@@ -110,6 +112,17 @@ def _finish(text: str, node: HtmlElement | None) -> _Choice:
     if dated and _headline_like(text[dated.end():]):
         text = text[dated.end():]
     return _Choice(text, node)
+
+
+def _unglued(key: str, site_keys: set[str]) -> str:
+    """The key without a site name glued to its start or end."""
+    for site in site_keys:
+        if len(site) >= 4 and len(key) > len(site) + 3:
+            if key.endswith(site):
+                return key[: -len(site)]
+            if key.startswith(site):
+                return key[len(site):]
+    return key
 
 
 def _agreeing_text(heading: Heading, keys: set[str], site_keys: set[str]) -> str | None:

@@ -35,6 +35,7 @@ HIDDEN_CLASS = re.compile(
 _HEADLINE_CLASS = re.compile(r"headline|title|heading", re.IGNORECASE)
 _NOT_HEADLINE_CLASS = re.compile(r"sub-?(?:headline|title|heading|line)|(?:headline|title)-?(?:sub|intro|pre)|subline", re.IGNORECASE)
 _EDGE = re.compile(r"^[\s:|\-–—·•/,;]+|[\s:|\-–—·•/,;]+$")
+_MARKS_ONLY = re.compile(r"^[\s:|\-–—·•/,;.]{1,4}$")
 _NOT_ALNUM = re.compile(r"[\W_]+")  # exactly the characters str.isalnum() rejects
 
 
@@ -87,7 +88,9 @@ def _walk(node: HtmlElement, parts: list[tuple[str, bool]], keep: bool) -> None:
     if node.text:
         parts.append((node.text, keep))
     for child in node:
-        if isinstance(child.tag, str) and child.tag not in _NOT_TEXT and not is_hidden(child):
+        if isinstance(child.tag, str) and is_hidden(child) and _MARKS_ONLY.match(child.text_content()):
+            parts.append((child.text_content(), keep))  # `<span class="visually-hidden">: </span>`
+        elif isinstance(child.tag, str) and child.tag not in _NOT_TEXT and not is_hidden(child):
             marker = child.get("class") or ""
             aside = child.tag in ("time", "small") or bool(KICKER_CLASS.search(marker) or _META_CLASS.search(marker))
             block = child.tag in _BLOCK

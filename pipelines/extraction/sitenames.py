@@ -15,12 +15,17 @@ from .headings import node_text, squash
 
 # `Headline | Site`, `Headline - Site`, and without spaces where no headline puts the mark:
 # `Site|見出し`, `标题_网站` (CJK titles rarely space their separators).
-TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:»«·•/~]|::)\s+|\s*[|｜丨]\s*|(?<=[^\x00-\x7f])_|_(?=[^\x00-\x7f])")
+TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:»«·•/~]|::)\s+|\s*--\s*|\s*[|｜丨]\s*|(?<=[^\x00-\x7f])_|_(?=[^\x00-\x7f])")
 ROOT_HREF = re.compile(r"^(?:https?://[^/]+/?|/)(?:index\.\w+)?$")
 _HOST = re.compile(r"^https?://([^/:?#\s]+)", re.IGNORECASE)
 # A segment that is a domain name (`Newegg.com`, `SPIEGEL.de`) names the site.
 _DOMAIN = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,12}$", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|&copy;|copyright)\s*(?:\d{4}\s*(?:[-–]\s*\d{4})?\s*)?,?\s*([^\n|.,©]{2,60})", re.IGNORECASE)
+# Links whose href has no path beyond `/` (XPath 1.0; ROOT_HREF checks them exactly).
+_HOME_LINKS = (
+    "//body//a[@href='/' or starts-with(@href, '/index.') or ((starts-with(@href, 'http://') or "
+    "starts-with(@href, 'https://')) and string-length(substring-after(substring-after(@href, '//'), '/')) < 12)]"
+)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # Marks that set a glued site name off its headline: `：`, `【】`, `（）`, `-`.
 _GLUE_MARKS = re.compile(r"[\s:：|｜丨\-–—_/·•~»«()（）【】\[\]「」]+$|^[\s:：|｜丨\-–—_/·•~»«()（）【】\[\]「」]+")
@@ -33,12 +38,12 @@ def page_site_names(tree: HtmlElement) -> list[str]:
     name in its copyright line."""
     names = [node_text(h) for h in tree.iter("h1") if is_home_link(h)]
     host = own_host(tree)
-    for link in tree.xpath("//body//a[@href]")[:400]:
+    for link in tree.xpath(_HOME_LINKS)[:60]:
         href = link.get("href", "x").strip()
         if ROOT_HREF.match(href) and (href.startswith("/") or host and host_of(href) == host):
             names += [node_text(link), link.get("title") or ""]
             names += [img.get("alt") or "" for img in link.iter("img")]
-    for text in tree.xpath("//footer//text()[contains(., '©')]|//body//text()[contains(., '©')]")[-3:]:
+    for text in tree.xpath("//body//text()[contains(., '©')]")[-3:]:
         found = _COPYRIGHT.search(str(text))
         if found:
             names.append(found.group(1).strip())
@@ -56,7 +61,9 @@ def host_labels(tree: HtmlElement) -> list[str]:
 
 def own_host(tree: HtmlElement) -> str | None:
     """The page's host, from its canonical link or og:url (pages come without their URL)."""
-    for href in tree.xpath("//link[@rel='canonical']/@href|//meta[@property='og:url']/@content")[:2]:
+    head = tree.find("head")
+    for href in (head if head is not None else tree).xpath(
+            ".//link[@rel='canonical']/@href|.//meta[@property='og:url']/@content")[:2]:
         host = host_of(str(href).strip())
         if host:
             return host

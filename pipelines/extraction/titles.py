@@ -63,29 +63,17 @@ def headline_node(tree: HtmlElement, data: Structured) -> HtmlElement | None:
 def _choose(tree: HtmlElement, data: Structured, site_names: list[str]) -> _Choice | None:
     declared = declared_titles(tree, data)
     labels = host_labels(tree)
-    shown_names = page_site_names(tree)
-    site_keys = {squash(n) for n in (*site_names, *shown_names) if n}
-
-    def stripped(title: str) -> str:
-        return strip_site_name(title, site_names, shown_names, labels)
-
-    keys = {k for d in declared for k in (squash(d), squash(stripped(d))) if k}
-    keys |= {_unglued(k, site_keys) for k in keys}  # `Truckwash A31Das Branchenbuch`: name glued on
-    keys -= site_keys | {""}
-    h1s = [read_heading(h) for h in tree.iter("h1") if _possible(h, site_keys)][:12]
-    later: list[_Choice] = []  # agreeing, but in the breadcrumb trail or hidden from sight
-    for h1 in h1s:
-        text = _agreeing_text(h1, keys, site_keys)
-        if text and (_in_crumbs(h1.node) or is_hidden(h1.node)):
-            later.append(_Choice(text, h1.node))
-        elif text:
-            return _finish(text, h1.node)
-    for heading in _other_headings(tree, keys):
-        text = _agreeing_text(heading, keys, site_keys)
-        if text:
-            return _finish(text, heading.node)
-    if later:
-        return _finish(later[0].text, later[0].node)
+    h1_nodes = list(tree.iter("h1"))[:40]
+    # Most pages: a visible h1 repeats a declared title once the declared site name is off.
+    # Only the others pay for reading the names the page shows (home links, copyright line).
+    quick = _agreement(tree, declared, h1_nodes, _Names(site_names, [], labels), with_others=False)
+    if quick is not None:
+        return quick
+    names = _Names(site_names, page_site_names(tree), labels)
+    agreed = _agreement(tree, declared, h1_nodes, names, with_others=True)
+    if agreed is not None:
+        return agreed
+    h1s = [read_heading(h) for h in h1_nodes if _possible(h, names.keys)][:12]
     shown = [h for h in h1s if not _is_logo(h.node) and not is_hidden(h.node) and not _in_footer(h.node)]
     squashed = [squash(d) for d in declared]
     for h1 in shown:
@@ -95,16 +83,58 @@ def _choose(tree: HtmlElement, data: Structured, site_names: list[str]) -> _Choi
     for h1 in shown:
         if _headline_like(h1.clean) and not _in_crumbs(h1.node):
             return _finish(h1.clean, h1.node)
-    segment = _segment_heading(tree, declared, shown, site_keys)
+    segment = _segment_heading(tree, declared, shown, names.keys)
     if segment:
         return _finish(segment.clean, segment.node)
     for title in declared:
-        text = stripped(title)
-        if text and squash(text) not in site_keys:
+        text = names.strip(title)
+        if text and squash(text) not in names.keys:
             return _finish(text, None)
     if shown:
         return _finish(shown[0].clean, shown[0].node)
     return _finish(declared[0], None) if declared else None  # no better name for the page than its own
+
+
+@dataclass
+class _Names:
+    """The site's names: declared, shown on the page, and the domain's label."""
+
+    declared: list[str]
+    shown: list[str]
+    labels: list[str]
+
+    def __post_init__(self) -> None:
+        self.keys = {squash(n) for n in (*self.declared, *self.shown) if n}
+
+    def strip(self, title: str) -> str:
+        return strip_site_name(title, self.declared, self.shown, self.labels)
+
+
+def _agreement(tree: HtmlElement, declared: list[str], h1_nodes: list[HtmlElement], names: _Names,
+               with_others: bool) -> _Choice | None:
+    """The heading a declared title repeats: a visible h1, then (with_others) an h2/h3 or
+    itemprop=headline element, then an h1 in the breadcrumb trail or hidden from sight."""
+    keys = {k for d in declared for k in (squash(d), squash(names.strip(d))) if k}
+    keys |= {_unglued(k, names.keys) for k in keys}  # `Truckwash A31Das Branchenbuch`: name glued on
+    keys -= names.keys | {""}
+    if not keys:
+        return None
+    later: list[_Choice] = []  # agreeing, but in the breadcrumb trail or hidden from sight
+    for node in h1_nodes:
+        if not _possible(node, names.keys):
+            continue
+        text = _agreeing_text(read_heading(node), keys, names.keys)
+        if text and (_in_crumbs(node) or is_hidden(node)):
+            later.append(_Choice(text, node))
+        elif text:
+            return _finish(text, node)
+    if not with_others:
+        return None
+    for heading in _other_headings(tree, keys):
+        text = _agreeing_text(heading, keys, names.keys)
+        if text:
+            return _finish(text, heading.node)
+    return _finish(later[0].text, later[0].node) if later else None
 
 
 def _finish(text: str, node: HtmlElement | None) -> _Choice:
@@ -126,15 +156,17 @@ def _unglued(key: str, site_keys: set[str]) -> str:
 
 
 def _agreeing_text(heading: Heading, keys: set[str], site_keys: set[str]) -> str | None:
-    """The heading's headline when a declared title says the same: its text without kickers,
-    or the run of its parts the declared title keeps (a kicker, date or subtitle left out)."""
-    if squash(heading.full) in keys or squash(heading.clean) in keys:
-        return heading.clean
+    """The heading's headline when a declared title says the same: its text without the parts
+    its markup calls kicker, date or meta line; else the run of its parts that a declared
+    title keeps (a kicker or subtitle left out: the headline alone); else its whole text."""
+    whole, clean = squash(heading.full), squash(heading.clean)
+    if clean != whole and (whole in keys or clean in keys):
+        return heading.clean  # the markup itself names kicker and headline
     for run in sub_ranges(heading.pieces):
         key = squash(run)
-        if len(key) >= 8 and key in keys and key not in site_keys:
+        if len(key) >= 8 and 3 * len(key) >= len(whole) and key in keys and key not in site_keys:
             return run
-    return None
+    return heading.clean if whole in keys else None
 
 
 def _other_headings(tree: HtmlElement, keys: set[str]) -> Iterator[Heading]:

@@ -83,6 +83,10 @@ CASES = {
         page("<title>23.01.2022 - Dorothea Wierer darf beim Abschluss noch jubeln - Biathlon Antholz</title>",
              '<h1 class="t1">23.01.2022 - Dorothea Wierer darf beim Abschluss noch jubeln</h1>'),
         "Dorothea Wierer darf beim Abschluss noch jubeln"),
+    "date with a month name in a declared title": (
+        page("<title>5 janvier 2022 : Le gouvernement annonce un plan pour les écoles - Le Site</title>",
+             "<div>pas de titre visible</div>"),
+        "Le gouvernement annonce un plan pour les écoles"),
     "a year is not a date": (
         page("<title>2025 Top Insurance Company Performance Rankings</title>",
              "<h1>2025 Top Insurance Company Performance Rankings</h1>"),

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from lxml.html import HtmlElement
 
+from ..languages import entry, languages
 from .headings import Heading, is_hidden, node_text, read_heading, squash, sub_ranges
 from .sitenames import TITLE_SEPARATORS, host_labels, is_home_link, page_site_names, strip_site_name
 from .structured import Structured, text_of
@@ -20,13 +22,8 @@ _LOGO = re.compile(r"logo|brand|masthead|site-?title|site-?name|header-title|blo
 _FOOTER = re.compile(r"(?:^|[\s_-])footer(?:$|[\s_-])", re.IGNORECASE)
 _CRUMBS = re.compile(r"breadcrumb|crumbs", re.IGNORECASE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-# A full date in front of a headline (`23.01.2022 - `, `1. Februar 2022 `, `January 5, 2022: `,
-# `2022年1月23日 `): the publication date set into the title line, not words of the headline.
-_DATE_PREFIX = re.compile(
-    r"^(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}\.\s+[^\W\d_]{3,10}\s+\d{4}"
-    r"|[^\W\d_]{3,10}\.?\s+\d{1,2},\s+\d{4}|\d{4}年\d{1,2}月\d{1,2}日)"
-    r"(?:,?\s+\d{1,2}[:.]\d{2}(?:\s*Uhr)?)?\s*(?:[|\-–—:·•/,]\s*)?"
-)
+_NUMERIC_DATE = r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日"
+_DATE_TAIL = r"(?:,?\s+\d{1,2}[:.]\d{2}(?:\s*(?:Uhr|h))?)?\s*(?:[|\-–—:·•/,]\s*)?"
 _HEADINGS = "//body//h2|//body//h3|//body//*[@itemprop='headline'][not(self::h1) and not(self::meta)]"
 
 
@@ -137,8 +134,21 @@ def _agreement(tree: HtmlElement, declared: list[str], h1_nodes: list[HtmlElemen
     return _finish(later[0].text, later[0].node) if later else None
 
 
+@cache
+def _date_prefix() -> re.Pattern[str]:
+    """A full date in front of a headline (`23.01.2022 - `, `1. Februar 2022 `, `January 5, 2022:`,
+    `2022年1月23日 `): the publication date set into the title line, not words of the headline.
+    Month names from the language files."""
+    names = {w for lang in languages() for group in entry(lang, "dates", "months", ()) for w in group
+             if isinstance(w, str) and len(w) >= 3 and not w[0].isdigit()}
+    month = "|".join(re.escape(w) for w in sorted(names, key=len, reverse=True)) or "(?!)"
+    return re.compile(
+        rf"^(?:{_NUMERIC_DATE}|\d{{1,2}}\.?\s+(?:{month})\.?,?\s+\d{{4}}"
+        rf"|(?:{month})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}){_DATE_TAIL}", re.IGNORECASE)
+
+
 def _finish(text: str, node: HtmlElement | None) -> _Choice:
-    dated = _DATE_PREFIX.match(text)
+    dated = _date_prefix().match(text)
     if dated and _headline_like(text[dated.end():]):
         text = text[dated.end():]
     return _Choice(text, node)

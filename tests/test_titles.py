@@ -84,7 +84,8 @@ CASES = {
              '<h1 class="t1">23.01.2022 - Dorothea Wierer darf beim Abschluss noch jubeln</h1>'),
         "Dorothea Wierer darf beim Abschluss noch jubeln"),
     "date with a month name in a declared title": (
-        page("<title>5 janvier 2022 : Le gouvernement annonce un plan pour les écoles - Le Site</title>",
+        page('<meta property="og:site_name" content="Le Site">'
+             "<title>5 janvier 2022 : Le gouvernement annonce un plan pour les écoles - Le Site</title>",
              "<div>pas de titre visible</div>"),
         "Le gouvernement annonce un plan pour les écoles"),
     "a year is not a date": (

@@ -22,15 +22,19 @@ import argparse
 import gzip
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent.parent / "shared" if (ROOT.parent.parent / "shared").is_dir() else ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench" / "eval"))  # vendored copy of ../shared/eval
 
-from crawler.items import RawPage  # noqa: E402
+from devsplit import half_of  # type: ignore[import-not-found]  # noqa: E402
+from score import norm_text  # type: ignore[import-not-found]  # noqa: E402
+
+from pipelines.contracts.items import RawPage  # noqa: E402
 from pipelines.errors import PageRejected  # noqa: E402
 from pipelines.extract import resolve_profile  # noqa: E402
 from pipelines.extraction.document import decode_html, parse_html  # noqa: E402
@@ -38,9 +42,6 @@ from pipelines.extraction.metadata import read_facts  # noqa: E402
 from pipelines.extraction.structured import read_structured, unescape_twice_escaped  # noqa: E402
 from pipelines.extraction.titles import choose_title  # noqa: E402
 from pipelines.normalization.text import clean_inline  # noqa: E402
-
-from devsplit import half_of  # type: ignore[import-not-found]  # noqa: E402
-from score import norm_text  # type: ignore[import-not-found]  # noqa: E402
 
 Page = dict[str, Any]  # id, url, html (bytes), title (truth), use_url, profile
 

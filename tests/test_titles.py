@@ -32,11 +32,13 @@ CASES = {
         page('<meta property="og:title" content="Impfen und Boostern ist bis Ende Februar noch möglich">',
              '<h1 class="css-3003lo"><style data-emotion="css umyvef">.css-umyvef{font-size:16px;display:block;}'
              '</style><span class="css-umyvef">Medienmitteilung der Direktion <style>.css-1ftw{clip:rect(0 0 0 0)}'
-             '</style><span class="css-1ftw">:</span></span>Impfen und Boostern ist bis Ende Februar noch möglich</h1>'),
+             '</style><span class="css-1ftw">:</span></span>'
+             "Impfen und Boostern ist bis Ende Februar noch möglich</h1>"),
         "Impfen und Boostern ist bis Ende Februar noch möglich"),
     "script and noscript in h1": (
         page("<title>Council approves the new bridge budget</title>",
-             "<h1><script>window.x = 1;</script>Council approves the new bridge budget<noscript>Enable JS</noscript></h1>"),
+             "<h1><script>window.x = 1;</script>Council approves the new bridge budget"
+             "<noscript>Enable JS</noscript></h1>"),
         "Council approves the new bridge budget"),
     # Kickers (Dachzeile, overline, topline) set as their own element inside the h1.
     "dachzeile span": (
@@ -146,11 +148,13 @@ CASES = {
              "を<ruby>禁止<rt>きんし</rt></ruby>する<ruby>法律<rt>ほうりつ</rt></ruby>ができる</h1>"),
         "子どもへの体罰を禁止する法律ができる"),
     "japanese site name after a full-width colon": (
-        page('<meta property="og:site_name" content="日本経済新聞"><title>日銀、金融政策の修正を決定：日本経済新聞</title>',
+        page('<meta property="og:site_name" content="日本経済新聞">'
+             "<title>日銀、金融政策の修正を決定：日本経済新聞</title>",
              '<h1 class="logo">日本経済新聞</h1>'),
         "日銀、金融政策の修正を決定"),
     "chinese title with an underscore separator": (
-        page('<meta property="og:site_name" content="新浪网"><title>国务院常务会议部署稳就业工作_新浪网</title>', "<div>x</div>"),
+        page('<meta property="og:site_name" content="新浪网"><title>国务院常务会议部署稳就业工作_新浪网</title>',
+             "<div>x</div>"),
         "国务院常务会议部署稳就业工作"),
     "korean headline h1 agreeing with og:title": (
         page('<meta property="og:title" content="서울시, 내년부터 대중교통 요금 인상 - 한국일보">'
@@ -169,8 +173,8 @@ def test_headline_from_markup(case: str) -> None:
 def test_a_page_named_only_by_its_site_still_gets_a_title() -> None:
     # The declared title is the blog's own name, linked home from the h1: better than no record.
     html = page("<title>Gaby’s - Colours of the Soul</title>",
-                '<h1><a href="http://www.colours.example" title="Gaby’s - Colours of the Soul">Gaby’s - Colours of the Soul'
-                "</a></h1>")
+                '<h1><a href="http://www.colours.example" title="Gaby’s - Colours of the Soul">'
+                "Gaby’s - Colours of the Soul</a></h1>")
     assert title_of(html) == "Gaby’s - Colours of the Soul"
 
 

@@ -25,7 +25,9 @@ KICKER_CLASS = re.compile(
     re.IGNORECASE,
 )
 # Date, time and category lines that some CMSs put inside the h1.
-_META_CLASS = re.compile(r"(?:^|[\s_-])(?:date|time|datetime|dateline|category|categories|meta|byline)(?:$|[\s_-])", re.IGNORECASE)
+_META_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:date|time|datetime|dateline|category|categories|meta|byline)(?:$|[\s_-])", re.IGNORECASE
+)
 HIDDEN_CLASS = re.compile(
     r"(?:^|\s)(?:[\w-]*(?:sr-only|screen-reader|visually-?hidden|visuallyhidden|aural|offscreen|off-screen|"
     r"element-invisible|assistive|a11y-hidden|hidden-text|hide-text|u-hidden)[\w-]*|hidden|hide|invisible)(?:$|\s)",
@@ -33,7 +35,9 @@ HIDDEN_CLASS = re.compile(
 )
 # The one part of a composite heading that its markup names as the headline proper.
 _HEADLINE_CLASS = re.compile(r"headline|title|heading", re.IGNORECASE)
-_NOT_HEADLINE_CLASS = re.compile(r"sub-?(?:headline|title|heading|line)|(?:headline|title)-?(?:sub|intro|pre)|subline", re.IGNORECASE)
+_NOT_HEADLINE_CLASS = re.compile(
+    r"sub-?(?:headline|title|heading|line)|(?:headline|title)-?(?:sub|intro|pre)|subline", re.IGNORECASE
+)
 _EDGE = re.compile(r"^[\s:|\-–—·•/,;]+|[\s:|\-–—·•/,;]+$")
 _MARKS_ONLY = re.compile(r"^[\s:|\-–—·•/,;.]{1,4}$")
 _NOT_ALNUM = re.compile(r"[\W_]+")  # exactly the characters str.isalnum() rejects

@@ -15,12 +15,16 @@ from .headings import node_text, squash
 
 # `Headline | Site`, `Headline - Site`, and without spaces where no headline puts the mark:
 # `Site|見出し`, `标题_网站` (CJK titles rarely space their separators).
-TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:»«·•/~]|::)\s+|\s*--\s*|\s*[|｜丨]\s*|(?<=[^\x00-\x7f])_|_(?=[^\x00-\x7f])")
+TITLE_SEPARATORS = re.compile(
+    r"\s+(?:[|\-–—:»«·•/~]|::)\s+|\s*--\s*|\s*[|｜丨]\s*|(?<=[^\x00-\x7f])_|_(?=[^\x00-\x7f])"
+)
 ROOT_HREF = re.compile(r"^(?:https?://[^/]+/?|/)(?:index\.\w+)?$")
 _HOST = re.compile(r"^https?://([^/:?#\s]+)", re.IGNORECASE)
 # A segment that is a domain name (`Newegg.com`, `SPIEGEL.de`) names the site.
 _DOMAIN = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,12}$", re.IGNORECASE)
-_COPYRIGHT = re.compile(r"(?:©|\(c\)|&copy;|copyright)\s*(?:\d{4}\s*(?:[-–]\s*\d{4})?\s*)?,?\s*([^\n|.,©]{2,60})", re.IGNORECASE)
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|&copy;|copyright)\s*(?:\d{4}\s*(?:[-–]\s*\d{4})?\s*)?,?\s*([^\n|.,©]{2,60})", re.IGNORECASE
+)
 # Links whose href has no path beyond `/` (XPath 1.0; ROOT_HREF checks them exactly).
 _HOME_LINKS = (
     "//body//a[@href='/' or starts-with(@href, '/index.') or ((starts-with(@href, 'http://') or "

@@ -18,7 +18,9 @@ __all__ = ["TITLE_SEPARATORS", "choose_title", "declared_titles", "headline_node
            "strip_site_name"]
 
 # The site's name set as an h1 in the page header: a logo, not a headline.
-_LOGO = re.compile(r"logo|brand|masthead|site-?title|site-?name|header-title|blog-?title-?link|pagetitle", re.IGNORECASE)
+_LOGO = re.compile(
+    r"logo|brand|masthead|site-?title|site-?name|header-title|blog-?title-?link|pagetitle", re.IGNORECASE
+)
 _FOOTER = re.compile(r"(?:^|[\s_-])footer(?:$|[\s_-])", re.IGNORECASE)
 _CRUMBS = re.compile(r"breadcrumb|crumbs", re.IGNORECASE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")

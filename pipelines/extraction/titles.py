@@ -26,7 +26,12 @@ _CRUMBS = re.compile(r"breadcrumb|crumbs", re.IGNORECASE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _NUMERIC_DATE = r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日"
 _DATE_TAIL = r"(?:,?\s+\d{1,2}[:.]\d{2}(?:\s*(?:Uhr|h))?)?\s*(?:[|\-–—:·•/,]\s*)?"
-_HEADINGS = "//body//h2|//body//h3|//body//*[@itemprop='headline'][not(self::h1) and not(self::meta)]"
+# Where a headline that is not an h1 sits: h2/h3, itemprop=headline, `p.titulo`, `div.headline`.
+_HEADINGS = (
+    "//body//h2|//body//h3|//body//*[@itemprop='headline'][not(self::h1) and not(self::meta)]"
+    "|//body//*[contains(@class,'tit') or contains(@class,'Tit') or contains(@class,'headline')]"
+    "[not(self::h1 or self::h2 or self::h3 or self::a or self::meta or self::body)]"
+)
 
 
 @dataclass

@@ -141,6 +141,22 @@ CASES = {
         page('<meta property="og:title" content="Best cheap flights to Lisbon in 2025 | Deals">',
              '<h1 class="entry-title">How I flew to Lisbon for forty euros</h1>'),
         "How I flew to Lisbon for forty euros"),
+    "a headline that starts with the site's name keeps it": (
+        page('<meta property="og:site_name" content="the Guardian">'
+             '<meta property="og:title" content="The Guardian view on Hong Kong: a city on the brink | Editorial">',
+             '<h1 class="content__headline">The Guardian view on Hong Kong: a city on the brink</h1>'
+             '<span class="content__headline--byline"><a rel="author" href="/profile/editorial">Editorial</a></span>'),
+        "The Guardian view on Hong Kong: a city on the brink"),
+    "headline in p.titulo under a logo h1": (
+        page("<title>Atendimento Domiciliar registra arrombamento em veículos - Jaraguá do Sul</title>",
+             '<h1 class="logo"><a href="/"><img alt="Jaraguá do Sul"></a></h1>'
+             '<p class="titulo">Atendimento Domiciliar registra arrombamento em veículos</p>'),
+        "Atendimento Domiciliar registra arrombamento em veículos"),
+    "a related item's short title does not beat the headline h1": (
+        page("<title>The Future of AI in Healthcare | Appen</title>",
+             "<h1>AI Industry News: Patient Care, Prevention and How Hospitals Already Use AI</h1>"
+             '<div class="pt-cv-ctf-short_title">The Future of AI in Healthcare</div>'),
+        "AI Industry News: Patient Care, Prevention and How Hospitals Already Use AI"),
     # CJK.
     "ruby readings over Japanese words": (
         page("<title>NEWS WEB EASY|子どもへの体罰を禁止する法律ができる</title>",

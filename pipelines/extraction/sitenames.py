@@ -87,24 +87,28 @@ def is_home_link(h1: HtmlElement) -> bool:
 
 
 def strip_site_name(title: str, site_names: list[str], shown_names: Collection[str] = (),
-                    labels: Collection[str] = ()) -> str:
+                    labels: Collection[str] = (), exact: bool = False) -> str:
     """Drop a leading or trailing `| Site name` segment.
 
     `site_names` are declared (og:site_name, publisher...) and may be spelt a little differently
     in the title; `shown_names` are what the page calls itself in its logo, home links and
     copyright line, and must match a segment (or the title's first or last words) exactly;
-    `labels` are the domain's name (`bridgestone`), which a short segment starts with."""
+    `labels` are the domain's name (`bridgestone`), which a short segment starts with.
+    `exact`: for a visible headline, only a segment that is exactly a site's name (or starts
+    with the domain's) goes."""
     keys = {squash(n) for n in site_names if n}
     shown = {squash(n) for n in shown_names if n} | keys
     parts = TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
-        return _strip_glued_name(title, shown_names, site_names)
+        return title if exact else _strip_glued_name(title, shown_names, site_names)
 
     def names_site(segment: str) -> bool:
         key = squash(segment)
-        return bool(key) and (key in shown or _DOMAIN.match(segment) is not None
-                              or any(k in key or key in k for k in keys if k)
-                              or len(segment.split()) <= 3 and any(key.startswith(label) for label in labels))
+        if not key or key in shown or _DOMAIN.match(segment):
+            return bool(key)
+        short = len(segment.split())
+        return (not exact and short <= 5 and any(k in key or key in k for k in keys if k)
+                or short <= 3 and any(key.startswith(label) for label in labels))
 
     if names_site(parts[-1]):
         return _join(title, parts[:-1])
@@ -116,7 +120,8 @@ def strip_site_name(title: str, site_names: list[str], shown_names: Collection[s
         if squash(" ".join(parts[:-cut])) in shown:
             return _join(title, parts[-cut:])
     # Unknown site name: a short last segment after a long headline is almost always the site.
-    if len(parts[-1].split()) <= 4 and len(" ".join(parts[:-1])) >= 3 * len(parts[-1]) and "|" in title:
+    if not exact and len(parts[-1].split()) <= 4 and len(" ".join(parts[:-1])) >= 3 * len(parts[-1]) \
+            and "|" in title:
         return _join(title, parts[:-1])
     return title
 

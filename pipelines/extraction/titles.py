@@ -26,12 +26,11 @@ _CRUMBS = re.compile(r"breadcrumb|crumbs", re.IGNORECASE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _NUMERIC_DATE = r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日"
 _DATE_TAIL = r"(?:,?\s+\d{1,2}[:.]\d{2}(?:\s*(?:Uhr|h))?)?\s*(?:[|\-–—:·•/,]\s*)?"
-# Where a headline that is not an h1 sits: h2/h3, itemprop=headline, `p.titulo`, `div.headline`.
-_HEADINGS = (
-    "//body//h2|//body//h3|//body//*[@itemprop='headline'][not(self::h1) and not(self::meta)]"
-    "|//body//*[contains(@class,'tit') or contains(@class,'Tit') or contains(@class,'headline')]"
-    "[not(self::h1 or self::h2 or self::h3 or self::a or self::meta or self::body)]"
-)
+# Where a headline that is not an h1 sits: h2/h3 and itemprop=headline elements; failing an h1,
+# elements whose class says title or headline (`p.titulo`, `div.headline`).
+_HEADINGS = "//body//h2|//body//h3|//body//*[@itemprop='headline'][not(self::h1) and not(self::meta)]"
+_TITLED = ("//body//*[contains(@class,'tit') or contains(@class,'Tit') or contains(@class,'headline')]"
+           "[not(self::h1 or self::h2 or self::h3 or self::a or self::meta or self::body)]")
 
 
 @dataclass
@@ -87,6 +86,9 @@ def _choose(tree: HtmlElement, data: Structured, site_names: list[str]) -> _Choi
     for h1 in shown:
         if _headline_like(h1.clean) and not _in_crumbs(h1.node):
             return _finish(h1.clean, h1.node)
+    titled = _agreement(tree, declared, [], names, with_others=True, where=_TITLED)
+    if titled is not None:
+        return titled
     segment = _segment_heading(tree, declared, shown, names.keys)
     if segment:
         return _finish(segment.clean, segment.node)
@@ -110,12 +112,12 @@ class _Names:
     def __post_init__(self) -> None:
         self.keys = {squash(n) for n in (*self.declared, *self.shown) if n}
 
-    def strip(self, title: str) -> str:
-        return strip_site_name(title, self.declared, self.shown, self.labels)
+    def strip(self, title: str, exact: bool = False) -> str:
+        return strip_site_name(title, self.declared, self.shown, self.labels, exact)
 
 
 def _agreement(tree: HtmlElement, declared: list[str], h1_nodes: list[HtmlElement], names: _Names,
-               with_others: bool) -> _Choice | None:
+               with_others: bool, where: str = _HEADINGS) -> _Choice | None:
     """The heading a declared title repeats: a visible h1, then (with_others) an h2/h3 or
     itemprop=headline element, then an h1 in the breadcrumb trail or hidden from sight."""
     keys = {k for d in declared for k in (squash(d), squash(names.strip(d))) if k}
@@ -127,16 +129,17 @@ def _agreement(tree: HtmlElement, declared: list[str], h1_nodes: list[HtmlElemen
     for node in h1_nodes:
         if not _possible(node, names.keys):
             continue
-        text = _agreeing_text(read_heading(node), keys, names.keys)
+        text = _clean_agreeing(_agreeing_text(read_heading(node), keys, names.keys), names)
         if text and (_in_crumbs(node) or is_hidden(node)):
             later.append(_Choice(text, node))
         elif text:
             return _finish(text, node)
     if not with_others:
         return None
-    for heading in _other_headings(tree, keys):
-        text = _agreeing_text(heading, keys, names.keys)
-        if text:
+    full = {squash(d) for d in declared}  # a short one (a section's name) must match a whole title
+    for heading in _other_headings(tree, keys, where):
+        text = _clean_agreeing(_agreeing_text(heading, keys, names.keys), names)
+        if text and (_headline_like(text) or squash(text) in full):
             return _finish(text, heading.node)
     return _finish(later[0].text, later[0].node) if later else None
 
@@ -159,6 +162,14 @@ def _finish(text: str, node: HtmlElement | None) -> _Choice:
     if dated and _headline_like(text[dated.end():]):
         text = text[dated.end():]
     return _Choice(text, node)
+
+
+def _clean_agreeing(text: str | None, names: _Names) -> str | None:
+    """An agreeing heading that repeats the whole <title>, site name and all, without it."""
+    if not text:
+        return text
+    stripped = names.strip(text, exact=True)
+    return stripped if squash(stripped) and squash(stripped) not in names.keys else text
 
 
 def _unglued(key: str, site_keys: set[str]) -> str:
@@ -186,11 +197,11 @@ def _agreeing_text(heading: Heading, keys: set[str], site_keys: set[str]) -> str
     return heading.clean if whole in keys else None
 
 
-def _other_headings(tree: HtmlElement, keys: set[str]) -> Iterator[Heading]:
+def _other_headings(tree: HtmlElement, keys: set[str], where: str) -> Iterator[Heading]:
     """h2/h3 and itemprop=headline elements whose text holds a declared title."""
     if not keys:
         return
-    for node in tree.xpath(_HEADINGS)[:300]:
+    for node in tree.xpath(where)[:300]:
         if isinstance(node, HtmlElement):
             text = squash(node.text_content())
             if text and any(k in text for k in keys):

@@ -22,7 +22,7 @@ from .normalization.timezones import fixed, guess_timezone, zone
 from .normalization.words import count_words
 
 # Lower is more reliable. A sitemap or feed date beats only the URL path.
-SOURCE_RANK = {"jsonld": 0, "meta": 1, "time": 2, "visible": 3, "sitemap": 4, "feed": 4, "url": 5}
+SOURCE_RANK = {"jsonld": 0, "meta": 1, "time": 2, "visible": 3, "script": 4, "sitemap": 4, "feed": 4, "url": 5}
 
 
 def normalize_article(article: ExtractedArticle) -> ArticleRecord:

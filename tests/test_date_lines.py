@@ -111,3 +111,14 @@ def test_unlabelled_dates_far_from_the_headline_are_not_taken() -> None:
     filler = "".join(f"<div><span>item {i}</span></div>" for i in range(120))
     body = f"<h1>City passes budget</h1>{TEXT}{filler}<div class='list'>Budget hearing 13.04.2023 in the hall</div>"
     assert published(body) is None
+
+
+def test_app_state_dates_only_when_they_name_one_date() -> None:
+    state = ('<script id="__NEXT_DATA__">{"props":{"page":{"first_publication_date":"2025-05-27T08:00:00+0000"}}}'
+             "</script>")
+    body = f"<h1>City passes budget</h1>{TEXT}{state}"
+    found = [c for c in candidates(body) if c.source == "script"]
+    assert [c.raw for c in found] == ["2025-05-27T08:00:00+0000"]
+    others = ('<script>{"related":[{"publishedAt":"2024-01-01T00:00:00Z"},'
+              '{"publishedAt":"2024-02-02T00:00:00Z"}]}</script>')
+    assert not [c for c in candidates(f"<h1>City passes budget</h1>{TEXT}{state}{others}") if c.source == "script"]

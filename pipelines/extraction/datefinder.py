@@ -37,6 +37,12 @@ _NO_REGION = frozenset({"ar-ar", "es-la", "es-419", "en-ud", "es-xl"})  # Facebo
 _DATE_ITEMPROP = re.compile(r"\bdate(?:Published|Modified|Created)\b")
 _UPDATED_CLASS = re.compile(r"modif|updat", re.IGNORECASE)
 _PUBLISHED_CLASS = re.compile(r"publish", re.IGNORECASE)
+# A publication key of app state and its ISO 8601 value, in plain or escaped JSON.
+_STATE_KEY = re.compile(
+    r'\\?"(?:first_?[pP]ublication_?[dD]ate|first_?[pP]ublished_?[aA]t|published_?[aA]t|published_?[dD]ate|'
+    r'publish_?[dD]ate|publication_?[dD]ate|date_?[pP]ublished)\\?"\s*:\s*\\?"'
+    r'(\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?)\\?"')
+_STATE_CHARS = 2_000_000  # of script text read for state data
 _SCRIPTS = 60  # untyped scripts looked at for schema.org JSON: the head's, not a whole app's
 
 
@@ -67,6 +73,10 @@ def find_dates(tree: HtmlElement, data: Structured, url: str, date_xpath: str | 
         visible = visible_date(tree, page, anywhere=not machine)
         if visible:
             found.append(DateCandidate(visible, "visible"))
+    if not any(c.kind == "published" for c in found):
+        state = _state_date(tree)
+        if state:
+            found.append(DateCandidate(state, "script"))
     url_date = _URL_DATE.search(urlsplit(url).path) if url else None
     if url_date:
         found.append(DateCandidate("-".join(url_date.groups()), "url"))
@@ -82,6 +92,21 @@ def declared_locale(tree: HtmlElement, data: Structured) -> str | None:
     declared = [str(t).strip() for t in tags if t and str(t).strip()]
     declared = [t for t in declared if t.replace("_", "-").lower() not in _NO_REGION]
     return next((t for t in declared if "-" in t or "_" in t), declared[0] if declared else None)
+
+
+def _state_date(tree: HtmlElement) -> str | None:
+    """The publication date in the page's own state data (`"first_publication_date":"..."` in
+    a Next.js or Prismic blob), when that data names a single one: state blobs also carry other
+    items' dates, so two different values mean none of them can be told for the page's."""
+    values: set[str] = set()
+    budget = _STATE_CHARS
+    for script in tree.xpath("//script[not(@type='application/ld+json')][contains(., 'ubli')]"):
+        text = script.text or ""
+        values.update(match.group(1) for match in _STATE_KEY.finditer(text[:budget]))
+        budget -= len(text)
+        if len(values) > 1 or budget <= 0:
+            break
+    return values.pop() if len(values) == 1 else None
 
 
 def _untyped_jsonld(tree: HtmlElement) -> dict[str, Any]:

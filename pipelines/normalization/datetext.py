@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import cache
 
+from .calendars import from_solar_hijri, full_year
 from .datewords import LETTERS, date_words, fold, language_fact
 from .timezones import zone
 
@@ -163,69 +164,28 @@ def _ymd(name: str, m: re.Match[str], language: str | None, order: str | None,
         order = order or language_fact(language, "date_order") or ("MDY" if language in (None, "en") else "DMY")
         day_first = a > 12 or (b <= 12 and order != "MDY")
         day, month = (a, b) if day_first else (b, a)
-        year = _year(groups["y"], language, base_year)
+        year = full_year(groups["y"], language, base_year)
     elif name in ("marks", "y_m_d_num"):
         if groups.get("era"):
             first = date_words().eras.get(fold(groups["era"]))
             year = (first or 0) + (1 if groups["ey"] == "元" else int(groups["ey"]))
         else:
-            year = _year(groups["y"], language, base_year)
+            year = full_year(groups["y"], language, base_year)
         month, day = int(groups["m"]), int(groups["d"])
     else:
         month = date_words().month(groups["mon"], language) or 0
-        year = _year(groups.get("y") or groups.get("y2") or "", language, base_year)
+        year = full_year(groups.get("y") or groups.get("y2") or "", language, base_year)
         day = int(groups["d"])
         solar = date_words().solar_hijri_month(groups["mon"]) if not month else None
         if solar:
-            return _from_solar_hijri(year, solar, day)
+            return from_solar_hijri(year, solar, day)
     if 1300 <= year < 1500:  # a Persian (Solar Hijri) year: only in Persian, or with its month names
-        return _from_solar_hijri(year, month, day) if language == "fa" else None
+        return from_solar_hijri(year, month, day) if language == "fa" else None
     try:
         datetime(year, month, day)
     except ValueError:
         return None
     return year, month, day
-
-
-def _from_solar_hijri(year: int, month: int, day: int) -> tuple[int, int, int] | None:
-    """The Gregorian date of a Solar Hijri (Persian calendar) date: 2 Tir 1399 = 2020-06-22
-    (the 33-year-cycle arithmetic used by Iranian software)."""
-    if not (1 <= month <= 12 and 1 <= day <= (31 if month <= 6 else 30)):
-        return None
-    shifted = year + 1595
-    days = -355668 + 365 * shifted + (shifted // 33) * 8 + (shifted % 33 + 3) // 4 + day
-    days += (month - 1) * 31 if month < 7 else (month - 7) * 30 + 186
-    g_year = 400 * (days // 146097)
-    days %= 146097
-    if days > 36524:
-        days -= 1
-        g_year += 100 * (days // 36524)
-        days %= 36524
-        if days >= 365:
-            days += 1
-    g_year += 4 * (days // 1461)
-    days %= 1461
-    if days > 365:
-        g_year += (days - 1) // 365
-        days = (days - 1) % 365
-    try:
-        result = date(g_year, 1, 1) + timedelta(days=days)
-    except (ValueError, OverflowError):
-        return None
-    return result.year, result.month, result.day
-
-
-def _year(text: str, language: str | None, base_year: int | None) -> int:
-    if not text:
-        return 0
-    year = int(text)
-    buddhist = language_fact(language, "calendar") == "buddhist"
-    if len(text) == 2:
-        if buddhist:
-            return 2500 + year - 543
-        base = (base_year or datetime.now().year) % 100
-        return 2000 + year if year <= base + 1 else 1900 + year
-    return year - 543 if year > 2400 else year
 
 
 def _with_time(folded: str, low: str, start: int, end: int, year: int, month: int, day: int) -> DateSpan | None:

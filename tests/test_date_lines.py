@@ -86,6 +86,13 @@ def test_an_element_named_for_its_date_anywhere_in_an_old_layout() -> None:
     assert published(body) == "2015-08-25"
 
 
+def test_an_element_named_for_its_date_in_the_page_language() -> None:
+    filler = "".join(f"<tr><td>menu {i}</td></tr>" for i in range(150))
+    body = (f"<table>{filler}<tr><td><div class='ngay-dang'>Thứ Hai 26/11/2012</div></td></tr></table>"
+            f"<div class='title'>City passes budget</div>{TEXT}")
+    assert published(body) == "2012-11-26"
+
+
 def test_a_bare_date_and_time_line_in_an_old_vietnamese_layout() -> None:
     filler = "".join(f"<tr><td><a href='/m{i}'>Chuyên mục {i}</a></td></tr>" for i in range(150))
     body = (f"<table>{filler}<tr><td>Thứ Hai, 05/11/2012, 09:47 GMT+7</td></tr></table>"

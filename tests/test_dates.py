@@ -148,6 +148,11 @@ def _ctx(language: str | None, tz: str | None = None, order: str | None = None) 
         ("05/01/12 9:30 sáng", "vi", "Asia/Ho_Chi_Minh", "2012-01-05T09:30:00+07:00", True),
         ("05/01/12 - 07:15 tối", "vi", "Asia/Ho_Chi_Minh", "2012-01-05T19:15:00+07:00", True),
         ("Cập nhật: 2:05 chiều, 28/12/2023", "vi", "Asia/Ho_Chi_Minh", "2023-12-28T14:05:00+07:00", True),
+        # older Vietnamese layouts: time first with the weekday between, zone at the end, AM/PM
+        ("Cập nhật lúc 09:47, Thứ Hai, 05/11/2012 (GMT+7)", "vi", "Asia/Ho_Chi_Minh", "2012-11-05T09:47:00+07:00", False),
+        ("Thứ Hai, ngày 05/11/2012, 09:47 PM (GMT+7)", "vi", "Asia/Ho_Chi_Minh", "2012-11-05T21:47:00+07:00", False),
+        ("Thứ hai, 5/11/2012 | 09:47 GMT+7", "vi", "Asia/Ho_Chi_Minh", "2012-11-05T09:47:00+07:00", False),
+        ("05/11/2012 09:47:00 AM (GMT+07:00)", "vi", "Asia/Ho_Chi_Minh", "2012-11-05T09:47:00+07:00", False),
         # A stated zone beats the site's: offsets, GMT+N, abbreviations with daylight saving
         ("Nov 25, 2025 5:00 am PST", "en", "Asia/Ho_Chi_Minh", "2025-11-25T05:00:00-08:00", False),
         ("Oct. 3, 2020 at 10:15 a.m. ET", "en", None, "2020-10-03T10:15:00-04:00", False),

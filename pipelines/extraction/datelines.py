@@ -10,14 +10,15 @@ from lxml.html import HtmlElement
 from ..normalization.datetext import DateSpan, starts_with_label
 from ..normalization.datetext import find_dates as find_text_dates
 from ..normalization.datewords import LETTERS, fold
+from ..languages import words
 from .dateblocks import DatePage, in_foreign_block, spaced_text
 
 # Elements without text of their own: scripts and the parts of inline SVG icons.
 _NOT_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "path", "g", "use", "defs", "symbol",
                        "circle", "rect", "polygon", "polyline", "line", "ellipse", "clippath", "lineargradient",
                        "stop", "mask", "title", "desc", "img", "source", "br", "hr", "input", "button", "option"})
-# An element named for a date (`span.itemPostDate`, `div.datum`, `p.publish-info`).
-_DATE_NAME = re.compile(r"date|datum|publish|posted|timestamp", re.IGNORECASE)
+# An element named for a date (`span.itemPostDate`, `div.datum`, `p.ngay-dang`): [dates] class_words.
+_DATE_NAME = re.compile("|".join(re.escape(w) for w in words("dates", "class_words")) or r"(?!x)x", re.IGNORECASE)
 _YEARISH = re.compile(r"\d{4}|\d[./-]\d\d?[./-]\d\d")  # a text worth looking at for a bare date line
 _DATE_CLASS = re.compile(r"date|time|publish|posted|byline|dateline|meta|info|author|detail-top", re.IGNORECASE)
 # A relative date line (`2 giờ trước`, `3 hours ago`); full dates are found by datetext.

@@ -88,7 +88,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "m_d_y": re.compile(m_d_y, flags), "y_m_d": re.compile(y_m_d, flags),
         "time_after": re.compile(gap + rf"(?:{time}|{dotted})", flags),
         # On the text as written (zone names are matched case-sensitively: `ET`, not `et`).
-        "time_before": re.compile(rf"(?:{time})(?:{zone_})?(?:[\s,|\-–—•·/]+)(?:(?:{w['day_prefix']})\s*)?$",
+        # `09:47, Thứ Hai, 05/11/2012`: a weekday's words may stand between the time and the date
+        "time_before": re.compile(rf"(?:{time})(?:{zone_})?(?:[\s,|\-–—•·/]+)(?:[^\W\d_]+\.?[\s,]+){{0,3}}"
+                                  rf"(?:(?:{w['day_prefix']})\s*)?$",
                                   re.IGNORECASE),
         "zone": re.compile(zone_, re.IGNORECASE),
         "label": re.compile(rf"(?<![^\W\d_])(?:{labels})(?![^\W\d_])", flags),
@@ -192,7 +194,7 @@ def _with_time(folded: str, low: str, start: int, end: int, year: int, month: in
     pats = _patterns()
     time = pats["time_after"].match(low, end)
     if time is None:
-        before = pats["time_before"].search(folded, max(0, start - 40), start)
+        before = pats["time_before"].search(folded, max(0, start - 48), start)
         time = before if before is not None and before.end() == start else None
     if time is None:
         return DateSpan(start, end, year, month, day)

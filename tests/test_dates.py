@@ -149,7 +149,8 @@ def _ctx(language: str | None, tz: str | None = None, order: str | None = None) 
         ("05/01/12 - 07:15 tối", "vi", "Asia/Ho_Chi_Minh", "2012-01-05T19:15:00+07:00", True),
         ("Cập nhật: 2:05 chiều, 28/12/2023", "vi", "Asia/Ho_Chi_Minh", "2023-12-28T14:05:00+07:00", True),
         # older Vietnamese layouts: time first with the weekday between, zone at the end, AM/PM
-        ("Cập nhật lúc 09:47, Thứ Hai, 05/11/2012 (GMT+7)", "vi", "Asia/Ho_Chi_Minh", "2012-11-05T09:47:00+07:00", False),
+        ("Cập nhật lúc 09:47, Thứ Hai, 05/11/2012 (GMT+7)", "vi", "Asia/Ho_Chi_Minh", "2012-11-05T09:47:00+07:00",
+         False),
         ("Thứ Hai, ngày 05/11/2012, 09:47 PM (GMT+7)", "vi", "Asia/Ho_Chi_Minh", "2012-11-05T21:47:00+07:00", False),
         ("Thứ hai, 5/11/2012 | 09:47 GMT+7", "vi", "Asia/Ho_Chi_Minh", "2012-11-05T09:47:00+07:00", False),
         ("05/11/2012 09:47:00 AM (GMT+07:00)", "vi", "Asia/Ho_Chi_Minh", "2012-11-05T09:47:00+07:00", False),

@@ -7,10 +7,10 @@ from collections import deque
 
 from lxml.html import HtmlElement
 
+from ..languages import words
 from ..normalization.datetext import DateSpan, starts_with_label
 from ..normalization.datetext import find_dates as find_text_dates
 from ..normalization.datewords import LETTERS, fold
-from ..languages import words
 from .dateblocks import DatePage, in_foreign_block, spaced_text
 
 # Elements without text of their own: scripts and the parts of inline SVG icons.

@@ -208,3 +208,31 @@ def test_month_name_clash_is_settled_by_the_page_language() -> None:
     polish = parse_date("5 listopada 2024", _ctx("pl"))
     assert croatian is not None and croatian.value.month == 10
     assert polish is not None and polish.value.month == 11
+
+
+def test_structured_date_with_an_offset_is_never_discarded_for_a_weaker_signal() -> None:
+    from pipelines.contracts.items import DateCandidate
+    from pipelines.normalize import choose_dates
+
+    ctx = DateContext(base=datetime(2026, 1, 1, tzinfo=UTC), tz="Europe/Berlin", languages=("de",))
+    candidates = [
+        DateCandidate("2020-06-22T09:30:00+02:00", "jsonld"),
+        DateCandidate("2020-06-22T09:29:50+02:00", "jsonld", "modified"),  # rounded: seconds before
+        DateCandidate("Aktualisiert am 19.02.2021", "visible"),
+        DateCandidate("2019-01-01", "url"),
+    ]
+    published, _ = choose_dates(candidates, ctx)
+    assert published is not None and published[1].isoformat() == "2020-06-22T09:30:00+02:00"
+    assert published[0].source == "jsonld" and published[1].tz_assumed is False
+
+
+def test_utc_stamp_takes_the_site_timezone_when_that_gives_the_url_day() -> None:
+    from pipelines.contracts.items import DateCandidate
+    from pipelines.normalize import choose_dates
+
+    ctx = DateContext(base=datetime(2026, 1, 1, tzinfo=UTC), tz="Europe/Berlin", languages=("de",))
+    published, _ = choose_dates([DateCandidate("2018-12-31T23:11:59+00:00", "meta"),
+                                 DateCandidate("2019-01-01", "url")], ctx)
+    assert published is not None and published[1].isoformat() == "2019-01-01T00:11:59+01:00"
+    alone, _ = choose_dates([DateCandidate("2018-12-31T23:11:59+00:00", "meta")], ctx)
+    assert alone is not None and alone[1].isoformat() == "2018-12-31T23:11:59+00:00"  # no URL: as stated

@@ -113,6 +113,7 @@ def choose_dates(
     a few milliseconds each) only when those leave a doubt: no time, no offset or UTC, or a
     publication later than the modification.
     """
+    site_tz = ctx.tz  # the site's own zone, before an offset the page states elsewhere stands in for it
     cache: dict[tuple[str, str, str | None], ParsedDate | None] = {}
 
     def parse(c: DateCandidate, context: DateContext) -> ParsedDate | None:
@@ -137,7 +138,7 @@ def choose_dates(
         return None, None
     published = _not_after_modified(_human_written_stamp_last(published), parsed)
     best = _refine(published[0], published[1:])
-    best = (best[0], _local_day_of_url(best[1], published, ctx))
+    best = (best[0], _utc_in_site_time(best[1], published, site_tz))
     if modified is not None and modified.value < best[1].value:
         modified = None
     return best, modified
@@ -207,17 +208,22 @@ def _refine(best: tuple[DateCandidate, ParsedDate], others: list[tuple[DateCandi
     return best
 
 
-def _local_day_of_url(best: ParsedDate, published: list[tuple[DateCandidate, ParsedDate]],
-                      ctx: DateContext) -> ParsedDate:
-    """A UTC stamp whose day differs from the day in the URL path, which the site writes in its
-    own time: shown in the site's timezone when that gives the URL's day (`2018-12-31T23:11Z`
-    for `/2019/01/01/` in Berlin is 00:11+01:00). The instant is the page's, the offset ours."""
-    url_day = next((p.value.date() for c, p in published if c.source == "url"), None)
-    if url_day is None or not ctx.tz or best.tz_assumed or not best.has_time \
-            or best.value.utcoffset() != timedelta(0) or best.value.date() == url_day:
+def _utc_in_site_time(best: ParsedDate, published: list[tuple[DateCandidate, ParsedDate]],
+                      site_tz: str | None) -> ParsedDate:
+    """A UTC stamp shown in the site's own timezone (from its TLD, its declared locale or its
+    language): the same instant on the calendar day the site's readers see (`Wed, 04 May 2022
+    00:25:56 GMT` on an Argentine site is the 3rd, 21:25-03:00). Kept in UTC when the page's
+    date line or URL gives the UTC day and not the local one: the stamp was the site's local
+    time mislabelled as UTC. The instant is the page's, the offset ours (tz_assumed)."""
+    if not site_tz or best.tz_assumed or not best.has_time or best.value.utcoffset() != timedelta(0):
         return best
-    local = best.value.astimezone(zone(ctx.tz))
-    return ParsedDate(fixed(local), True, True) if local.date() == url_day else best
+    local = best.value.astimezone(zone(site_tz))
+    if local.utcoffset() == timedelta(0):
+        return best
+    shown = {p.value.date() for c, p in published if c.source in ("visible", "url")}
+    if best.value.date() in shown and local.date() not in shown:
+        return best
+    return ParsedDate(fixed(local), True, True)
 
 
 def _local_wall_clock(best: ParsedDate, others: list[tuple[DateCandidate, ParsedDate]]) -> ParsedDate | None:

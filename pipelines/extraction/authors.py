@@ -15,11 +15,12 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
+from .byline_words import is_agency
 from .bylines import Byline, parse_byline
 from .structured import Structured
 from .text_bylines import closing_byline, dateline_agencies
 from .titles import node_text, squash
-from .visible_byline import visible_byline
+from .visible_byline import byline_under_headline, visible_byline
 
 __all__ = ["Authors", "closing_byline", "read_authors", "settle"]
 
@@ -53,10 +54,12 @@ def read_authors(tree: HtmlElement, data: Structured, xpath: str | None, site_na
         # default; the publisher is an author where the page says so (JSON-LD, a visible byline).
         structured.names = [n for n in structured.names if not _repeats_publisher(n, publishers)]
     if structured.names and not _only_publisher(structured, publishers):
-        visible = visible_byline(tree, language, keys, near=True)
+        visible, close = byline_under_headline(tree, language, keys)
         # The byline under the headline lists all the authors where the metadata names the first, or
-        # signs the story (`By David Jeans`) where the metadata names the producer who posted it.
-        if _extends(visible, structured) or (visible.signed and visible.persons and not _meets(visible, structured)):
+        # signs the story right by the headline (`By David Jeans`) where the metadata names the
+        # producer who posted it.
+        if _extends(visible, structured) or (
+                close and visible.signed and visible.persons and not _meets(visible, structured)):
             visible.credits += [c for c in structured.credits if c not in visible.credits]
             return _result(visible, publishers)
         return _result(structured, publishers)
@@ -102,12 +105,14 @@ def _jsonld_byline(data: Structured, language: str | None, publishers: tuple[str
             if isinstance(value, list):
                 value = value[0] if value else None
             if isinstance(value, str) and value.strip() and not _is_url(value):
-                found = parse_byline(value, language=language, strict=False, publishers=publishers)
                 kind = str(entry.get("@type", "")).lower() if isinstance(entry, dict) else ""
+                if "organization" in kind:  # one name, `Morgan & Morgan` included
+                    name = " ".join(value.split())
+                    found = Byline(names=[name], credits=[name] if is_agency(name, language) else [])
+                else:
+                    found = parse_byline(value, language=language, strict=False, publishers=publishers)
                 if "person" in kind:  # the site says who is a person, unless it names itself
                     found.persons = [n for n in found.names if not _repeats_publisher(n, list(publishers))]
-                elif "organization" in kind:
-                    found.persons = []
                 out.add(found)
         if out.names:
             return out

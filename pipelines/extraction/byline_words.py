@@ -31,6 +31,7 @@ class Vocabulary:
     connector: re.Pattern[str]  # a part that starts with one (`A, B, and C`)
     mid_prefix: re.Pattern[str]  # a one-word prefix inside the text (`... 2022 von X`)
     cut: re.Pattern[str]
+    not_author: re.Pattern[str]  # `Edited by`, `Reviewed by`: a credit that names no author, to the end
     date: re.Pattern[str]  # from a date on: `Jane Doe November 18, 2019`, `Jane Doe 12.03.2020`
     roles: frozenset[str]  # casefolded role words ("writer", "기자")
     caseless_roles: tuple[str, ...]  # roles written right after a name without a space (`山田太郎記者`)
@@ -91,6 +92,8 @@ def vocabulary(language: str | None) -> Vocabulary:
         connector=re.compile(rf"^(?:{connectors})\s+"),
         mid_prefix=re.compile(rf"\s((?:{_alternation(loose_prefixes)})\s)", re.IGNORECASE),
         cut=re.compile(rf"(?:^|(?<=\S)\s)(?:{_alternation(_words(langs, 'cut'))})(?:\s|:|,|$).*$"),
+        not_author=re.compile(rf"(?:^|(?<=[\s,.;|]))(?:{_alternation(_words(langs, 'not_authors'))})\b.*$",
+                              re.IGNORECASE | re.DOTALL),
         date=re.compile(rf"\b(?:{_alternation(_months(langs))})\.?\s+\d.*$|\d.*$", re.IGNORECASE),
         roles=frozenset(roles),
         caseless_roles=tuple(sorted((r for r in roles if CASELESS.search(r)), key=len, reverse=True)),
@@ -101,6 +104,10 @@ def vocabulary(language: str | None) -> Vocabulary:
         agencies=frozenset(squash(a) for a in _words(langs, "agencies")),
         accounts=frozenset(squash(a) for a in _words(langs, "accounts")),
     )
+
+
+def is_agency(name: str, language: str | None = None) -> bool:
+    return squash(name) in vocabulary(language).agencies
 
 
 def signed_in_caseless_script(line: str, language: str | None = None) -> bool:

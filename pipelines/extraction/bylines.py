@@ -78,7 +78,7 @@ def parse_byline(raw: str, *, language: str | None = None, strict: bool = True,
             out.credits.append(inner[via.end():].strip(" ."))
         elif 2 <= len(inner) <= 40 and inner[:1].isupper():
             bracketed = inner
-    text = _PAREN.sub(" ", text).strip(" .,:;-–—|")
+    text = voc.not_author.sub("", _PAREN.sub(" ", text)).strip(" .,:;-–—|")
     credit = voc.credit_prefix.match(text)
     if credit:  # `Theo VnExpress`: the source the story comes from, not its author
         source = text[credit.end():].strip(" .")
@@ -97,6 +97,8 @@ def parse_byline(raw: str, *, language: str | None = None, strict: bool = True,
     pieces = voc.split.split(text)
     previous: str | None = None  # kind of the last part kept: person, organisation
     listed = False  # a connector seen: `A, B and C` has ended its list of names
+    in_role = False  # the last part was a person's title
+    junk = 0  # parts that are no name at all (`Photovoltaik / Solarthermie / Speicher`)
     for i in range(0, len(pieces), 2):
         separator = pieces[i - 1].strip() if i else ""
         part = pieces[i].strip()
@@ -110,15 +112,21 @@ def parse_byline(raw: str, *, language: str | None = None, strict: bool = True,
                                single=single, prefixed=start is not None)
         one_word = " " not in (name or " ") and not CASELESS.search(part)
         if kind == "person" and strict and one_word and not (single or start is not None):
+            junk += 1
             continue  # one capitalised word of page furniture (`Insights`, `History`), not `By Clay`
-        if kind == "role":  # `AP Auto Writer` after a name: the person's title, maybe naming a wire
+        joined = separator in ("", "&") or separator[:1].isalpha()  # `X and Y`: co-authors
+        if kind == "role" or (in_role and joined and i and not lead):
+            # `AP Auto Writer` after a name: the person's title, maybe naming a wire, with what the
+            # title joins (`Head of Marketing and Community Development`)
             out.credits += [a for a in _agencies_in(part, voc) if a not in out.credits]
+            in_role = True
             continue
+        in_role = False
         if kind == "sentence":
             return Byline()  # one part of it is prose: the text is no byline
         if kind is None or name is None:
+            junk += 1
             continue
-        joined = separator in ("", "&") or separator[:1].isalpha()  # `X and Y`: co-authors
         if previous and not joined and (
                 listed or (previous == "person" and (kind in ("agency", "publisher") or separator in "/|／"))
                 or (kind == "person" and one_word)
@@ -128,6 +136,7 @@ def parse_byline(raw: str, *, language: str | None = None, strict: bool = True,
             # dateline or a degree, not another author
             if kind == "agency" or (separator in ("/", "／") and previous == "person"):
                 out.credits.append(name)
+            junk += kind == "person" and one_word
             continue
         listed = listed or (bool(separator) and separator[:1].isalpha())
         if kind == "agency" and name not in out.credits:
@@ -137,6 +146,8 @@ def parse_byline(raw: str, *, language: str | None = None, strict: bool = True,
             if kind == "person":
                 out.persons.append(name)
         previous = "person" if kind == "person" else "organisation"
+    if strict and junk >= 3 and junk > len(out.names):
+        return Byline()  # a list of categories or links in a box marked `author`, not a byline
     # `Sobre Carlos Nadalim` (an author box heading) next to `Carlos Nadalim`: keep the name.
     keep = [n for n in out.names if not any(o != n and n.endswith(" " + o) for o in out.names)]
     out.names, out.persons = keep[:MAX_NAMES], [p for p in out.persons if p in keep]
@@ -149,14 +160,17 @@ def _after_dateline(text: str, voc: Vocabulary) -> int | None:
     for match in voc.mid_prefix.finditer(text):
         before = text[: match.start()]
         if any(c.isdigit() for c in before) or voc.cut.search(" x " + before.split(" ", 1)[-1]) or (
-                before.split()[0].casefold() in voc.furniture):
-            return match.end()
+                before.split()[0].casefold() in voc.furniture) or " " in match.group(1).strip():
+            return match.end()  # `This post was written by X`: a prefix of two words is one anywhere
     return None
 
 
 def _clean_part(part: str, voc: Vocabulary) -> str:
-    part = part.strip(" .,:;-–—|/'\"“”‘’()")
+    part = part.strip(" .,:;-–—|/'\"“”‘’()©®")
     part = voc.prefix.sub("", part, count=1)
+    cut = voc.cut.search(part)
+    if cut and cut.start() > 0 and " " not in cut.group().strip() and cut.group().strip().islower():
+        return ""  # `Insights from`: a label that ends where the name would begin
     part = voc.cut.sub("", part)
     if _is_account(part.split(" ", 1)[0], voc):  # `rmb8090 10 Nov 2017`: the digits are no date
         return ""
@@ -192,13 +206,16 @@ def _classify(part: str, voc: Vocabulary, strict: bool, publishers: tuple[str, .
         return None, None  # `Foto: Ingo Schneider`, `Schwerpunkte: Home-Office`: a label, not a byline
     if " ".join(folded) in voc.desks:
         return "organisation", part  # `Nhóm PV`, `Redaktion`
-    if after and folded[-1] in voc.roles and len(words) <= 4 and not CASELESS.search(part) and (
-            words[-1].islower() or all(f in voc.role_words or squash(f) in voc.agencies or (w.isupper() and len(w) <= 5)
-                                       for w, f in zip(words, folded, strict=True))):
-        return "role", None  # `X, Staff Writer`, `X, AP Auto Writer`, `X, CNN Editor-at-large`
+    if after and len(words) <= 4 and not CASELESS.search(part) and (
+            (_is_role(folded[-1], voc) and (words[-1].islower() or all(
+                f in voc.role_words or squash(f) in voc.agencies or (w.isupper() and len(w) <= 5)
+                for w, f in zip(words, folded, strict=True))))
+            or (len(words) > 1 and _is_role(folded[0], voc) and words[1].islower())):
+        # `X, Staff Writer`, `X, AP Auto Writer`, `X, CNN Editor-at-large`, `X, Projektleiterin der HSS`
+        return "role", None
     if sum(w in voc.furniture for w in folded) * 2 > len(folded):
         return None, None  # `View all posts`, `Alle Beiträge`, `Follow`
-    if all(f in voc.role_words for f in folded):
+    if all(f in voc.role_words for f in folded) and any(_is_role(f, voc) for f in folded):
         return "organisation", part  # `Staff Writer` standing alone: a desk byline
     if strict:  # structured data names a person in its own field: `Rasender Reporter` is a pen name
         words = _strip_roles(words, voc)
@@ -233,14 +250,20 @@ def _strip_roles(words: list[str], voc: Vocabulary) -> list[str]:
     """`Meg James Staff Writer` -> `Meg James`; `Senior Correspondent Jane Doe` -> `Jane Doe`."""
     folded = [w.casefold().strip(".,") for w in words]
     end = len(words)
-    if end > 1 and folded[-1] in voc.roles:
-        while end > 1 and folded[end - 1] in voc.role_words:
+    if end > 1 and _is_role(folded[-1], voc):
+        while end > 1 and (folded[end - 1] in voc.role_words or _is_role(folded[end - 1], voc)):
             end -= 1
     start = 0
-    if end - start > 2 and folded[0] in voc.role_words and any(f in voc.roles for f in folded[:end]):
-        while start < end - 2 and folded[start] in voc.role_words:
+    if end - start > 2 and _is_role(folded[0], voc) or (
+            end - start > 2 and folded[0] in voc.role_words and any(_is_role(f, voc) for f in folded[:end])):
+        while start < end - 2 and (folded[start] in voc.role_words or _is_role(folded[start], voc)):
             start += 1
     return words[start:end]
+
+
+def _is_role(word: str, voc: Vocabulary) -> bool:
+    """`writer`, `FOCUS-Online-Experte` (a compound ending in a role)."""
+    return word in voc.roles or word.rsplit("-", 1)[-1] in voc.roles
 
 
 def _strip_caseless_role(name: str, voc: Vocabulary) -> str:

@@ -37,32 +37,49 @@ _AUTHOR_HREF = re.compile(r"/(?:authors?|autor|autoren|auteur|journalist|writers
 _AUTHOR_MARK = re.compile(r"(?:^|[\s_-])author(?:$|[\s_-])")
 _ARTICLE_PART = re.compile(r"author|byline|meta|entry|post|article", re.IGNORECASE)
 _FIND = etree.XPath(_CANDIDATES.replace("//", ".//") + " | .//h1")
+# `Tested by`, `Fact-checked by`, `Geprüft von`, `Édité par`, `Revisado por` before a name: a participle
+# and a byline preposition.
+_CREDITED = re.compile(r"(?:^|\s)([^\W\d][\w-]+(?:ed|t|é|ée|ado|ada|ido|ida|ato|ata|ito|ita))\s+(\w+)\s*:?\s*$",
+                       re.IGNORECASE)
 _REGION = 4  # levels above the headline read first
 _MAX_TEXT = 200
 _MAX_CANDIDATES = 60
 
 
-def visible_byline(tree: HtmlElement, language: str | None, keys: tuple[str, ...], near: bool = False
-                   ) -> Byline:
-    """The byline printed near the headline; co-authors in the same line join it.
-
-    near: read only the headline's own block (a cheaper look, to complete what the metadata says)."""
+def visible_byline(tree: HtmlElement, language: str | None, keys: tuple[str, ...]) -> Byline:
+    """The byline printed near the headline; co-authors in the same line join it."""
     body = tree.find("body")
     if body is None:
         return Byline()
+    region = _headline_block(body)
+    if region is not None:  # the headline's own block first: most pages sign right under the headline
+        found, below, _ = _read(region, language, keys, signed=region is body)
+        if below or region is body:
+            return found
+    return _read(body, language, keys, signed=True)[0]
+
+
+def byline_under_headline(tree: HtmlElement, language: str | None, keys: tuple[str, ...]) -> tuple[Byline, bool]:
+    """The byline in the headline's own block (a cheaper look, to complete what the metadata says),
+    and whether it sits right by the headline (within two levels of it)."""
+    body = tree.find("body")
+    region = _headline_block(body) if body is not None else None
+    if region is None:
+        return Byline(), False
+    found, below, close = _read(region, language, keys, signed=False)
+    return (found, close) if below else (Byline(), False)
+
+
+def _headline_block(body: HtmlElement) -> HtmlElement | None:
     h1 = next(body.iter("h1"), None)
-    if h1 is not None:  # the headline's own block first: most pages sign right under the headline
-        region = next((a for i, a in enumerate(h1.iterancestors()) if i == _REGION or a.tag == "body"), body)
-        if region is not body:
-            found, below = _read(region, language, keys, signed=False)
-            if below or near:
-                return found
-    return Byline() if near else _read(body, language, keys, signed=True)[0]
+    if h1 is None:
+        return None
+    return next((a for i, a in enumerate(h1.iterancestors()) if i == _REGION or a.tag == "body"), body)
 
 
 def _read(scope: HtmlElement, language: str | None, keys: tuple[str, ...], signed: bool
-          ) -> tuple[Byline, bool]:
-    """The byline in scope, and whether it is under the headline."""
+          ) -> tuple[Byline, bool, bool]:
+    """The byline in scope, whether it is under the headline, and whether right by it."""
     nodes = _FIND(scope)
     h1 = next((i for i, n in enumerate(nodes) if n.tag == "h1"), None)
     if len(nodes) > _MAX_CANDIDATES:  # keep those nearest the headline
@@ -75,7 +92,7 @@ def _read(scope: HtmlElement, language: str | None, keys: tuple[str, ...], signe
         if node.tag == "h1" or not isinstance(node, HtmlElement) or _foreign(node, headline):
             continue
         text = _byline_text(node)
-        if not text or len(text) > _MAX_TEXT:
+        if not text or len(text) > _MAX_TEXT or _credited_otherwise(node, language):
             continue
         byline = parse_byline(text, language=language, strict=True, publishers=keys, single=_holds_name(node))
         if byline.names:
@@ -88,7 +105,7 @@ def _read(scope: HtmlElement, language: str | None, keys: tuple[str, ...], signe
     # headline that opens with `By`.
     if not found:
         line = _signed_line(nodes[h1], language, keys, headline) if signed and h1 is not None else None
-        return line or Byline(), line is not None
+        return line or Byline(), line is not None, False
     after = [f for f in found if h1 is None or f[0] > h1]
     first = after[0] if after else found[-1]
     box = _ancestor(first[1], 2)
@@ -102,7 +119,8 @@ def _read(scope: HtmlElement, language: str | None, keys: tuple[str, ...], signe
     line = parse_byline(", ".join(dict.fromkeys(texts)), language=language, strict=True, publishers=keys,
                         single=_holds_name(first[1]))
     line.signed = line.signed or any(id(a) in prefixed for a in first[1].iterancestors())
-    return line, bool(after)
+    block = _ancestor(nodes[h1], 2) if h1 is not None else None
+    return line, bool(after), block is not None and any(a is block for a in first[1].iterancestors())
 
 
 def _signed_line(h1: HtmlElement, language: str | None, keys: tuple[str, ...], headline: set[HtmlElement]
@@ -118,6 +136,25 @@ def _signed_line(h1: HtmlElement, language: str | None, keys: tuple[str, ...], h
             if found.names:
                 return found
     return None
+
+
+def _credited_otherwise(node: HtmlElement, language: str | None) -> bool:
+    """`Edited by <a>Frank Bass</a>`, `<span>Reviewed by</span> <a>...</a>`: a name the page credits
+    for something else than writing the story."""
+    previous = node.getprevious()
+    if previous is not None:
+        label = previous.tail if previous.tail and previous.tail.strip() else _text(previous)
+    else:
+        parent = node.getparent()
+        label = parent.text or "" if parent is not None else ""
+    label = " ".join(label.split())[-40:]
+    if not label:
+        return False
+    voc = vocabulary(language)
+    credited = _CREDITED.search(label)  # `Tested by`, `Fact-checked by`: not `Written by`
+    if credited and credited.group(2).casefold() in voc.prefix_words:
+        return credited.group(0).strip(" :").casefold() not in voc.prefix_words
+    return bool(voc.not_author.search(label))
 
 
 def _holds_name(node: HtmlElement) -> bool:

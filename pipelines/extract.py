@@ -57,7 +57,7 @@ def extract_article(raw: RawPage, profile: SiteProfile | None = None, tree: Html
     body.text = _strip_first_line_tag(body.text, facts.description, description)
     if facts.visible_lead and squash(title) not in squash(facts.visible_lead):  # not a header block
         body.text = with_lead(body.text, _strip_lead_tag(facts.visible_lead, profile))
-    check_article(data, body.text, lambda: link_density(tree))  # nothing above edits the tree
+    check_article(data, body.text, lambda: link_density(tree), noise.links)  # nothing above edits the tree
     if not title:
         raise PageRejected("not_article", "no headline found")
     authors, credit = settle(facts.byline, body.authors, body.source_credit, body.text)

@@ -10,6 +10,7 @@ from lxml.html import HtmlElement
 from ..errors import PageRejected
 from ..normalization.words import count_words
 from .structured import Structured, is_article_type
+from .titles import squash
 
 # Interstitials served with status 200: JS cookie walls, bot checks, consent gates.
 _CHALLENGE = re.compile(
@@ -23,6 +24,7 @@ _CHALLENGE_WORDS = ("document.cookie", "window.location.href", "attention requir
                     "checking your browser", "cf-browser-verification", "captcha", "are you a robot",
                     "enable javascript and cookies", "ddos protection by")
 _LISTING_TYPES = {"collectionpage", "itemlist", "searchresultspage", "profilepage", "webpage"}
+_LINKED_TEXT_SHARE = 0.5
 MIN_ARTICLE_WORDS = 40  # below this, a page needs article markup to count as one
 # A locked page with fewer words shows a sentence or two, not the article. Metered sites mark
 # full articles locked too; a longer preview (several paragraphs) is kept as the page's text,
@@ -40,9 +42,11 @@ def check_blocked(tree: HtmlElement, html: str) -> None:
         raise PageRejected("blocked", "an anti-bot or cookie-wall page, not the article")
 
 
-def check_article(data: Structured, text: str, link_density: Callable[[], float]) -> None:
+def check_article(data: Structured, text: str, link_density: Callable[[], float],
+                  link_texts: frozenset[str] = frozenset()) -> None:
     """Raise unless the page looks like one article (declared or by its text). `link_density` is
-    asked only for a page with listing markup (it costs a walk over every link)."""
+    asked only for a page with listing markup (it costs a walk over every link); `link_texts`
+    holds the page's headline-like link texts (body.PageNoise.links)."""
     words = count_words(text)
     declared = any(is_article_type(t) for t in data.types) or (data.first("og:type") or "").lower() == "article"
     if not text.strip():
@@ -54,8 +58,19 @@ def check_article(data: Structured, text: str, link_density: Callable[[], float]
         return
     if data.types & _LISTING_TYPES and not declared and link_density() > 0.5:
         raise PageRejected("not_article", "a listing page (collection markup, mostly links)")
+    if not declared and _linked_share(text, link_texts) > _LINKED_TEXT_SHARE:
+        raise PageRejected("not_article", "a listing page (its text is other pages' link titles)")
     if words < MIN_ARTICLE_WORDS:
         raise PageRejected("not_article", f"too little text for an article ({words} words)")
+
+
+def _linked_share(text: str, link_texts: frozenset[str]) -> float:
+    """Share of the text's characters in lines that are, whole, the text of a link on the page."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    total = sum(len(line) for line in lines)
+    if not total or not link_texts:
+        return 0.0
+    return sum(len(line) for line in lines if squash(line) in link_texts) / total
 
 
 def paywalled(data: Structured) -> bool:

@@ -1,7 +1,8 @@
 """Crawl throughput benchmark on the local newsfarm, three approaches measured side by side.
 
     python bench/crawl_bench.py [--sites 4] [--articles 100] [--large 1] [--reps 3] [--workers N]
-    python bench/crawl_bench.py --memory [--articles 5000]   # RSS at 5,000 and 20,000 articles
+    python bench/crawl_bench.py --memory [--port 8097]   # PSS by process at 5,000 ... 20,000 articles
+    python bench/crawl_bench.py --memory-extract         # one extract process on 10 MiB pages
 
 (a) ceiling: `newscrawl extract -j N` over the farm's article files (no network);
 (b) naive: a plain Scrapy CrawlSpider with trafilatura blocking in an item pipeline
@@ -138,17 +139,18 @@ def run_ours(sites: list[str], manifest: list[dict], out: Path, workers: int | N
     return result
 
 
-def farm_up(farm: Path, sites: int, articles: int, large: int) -> list[str]:
+def farm_up(farm: Path, sites: int, articles: int, large: int, port: int = 8081) -> list[str]:
     if not (farm / "manifest.jsonl").exists():
         subprocess.run([sys.executable, str(SHARED / "newsfarm" / "generate.py"), str(farm), "--sites", str(sites),
                         "--articles-per-site", str(articles), "--seed", "1", "--large-per-site", str(large),
-                        "--trap-months", "1", "--aeb", str(SHARED / "aeb")], check=True, stdout=subprocess.DEVNULL)
+                        "--trap-months", "1", "--port", str(port), "--aeb", str(SHARED / "aeb")], check=True,
+                       stdout=subprocess.DEVNULL)
     served = subprocess.run(["bash", str(SHARED / "newsfarm" / "serve.sh"), str(farm), "restart"],
                             capture_output=True, text=True)
     if served.returncode != 0:  # usually another farm still holds the ports
         raise SystemExit(f"cannot serve {farm}: {served.stderr.strip()[-300:]}\n"
                          "stop the other farm first: bash ../shared/newsfarm/serve.sh OTHER_FARM stop")
-    return [f"http://127.0.0.{10 + k}:8081/" for k in range(1, sites + 1)]
+    return [f"http://127.0.0.{10 + k}:{port}/" for k in range(1, sites + 1)]
 
 
 def median_row(name: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -181,21 +183,22 @@ def main() -> int:
     parser.add_argument("--large", type=int, default=1, help="5 MB live-blog pages per site")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--memory", action="store_true", help="RSS at 5,000 and 20,000 articles (4 x 5000 farm)")
+    parser.add_argument("--memory", action="store_true",
+                        help="PSS by process at 5,000 to 20,000 articles, 2 workers (bench/memory_bench.py)")
+    parser.add_argument("--memory-extract", action="store_true",
+                        help="max RSS of one extract process on pages up to 10 MiB (bench/memory_bench.py)")
+    parser.add_argument("--port", type=int, default=8081, help="the farm's port (another farm may hold 8081)")
     parser.add_argument("--json", type=Path, help="also write all measurements here")
     args = parser.parse_args()
     build = ROOT / "build"
-    if args.memory:
-        articles = max(args.articles, 5000)
-        farm = build / f"farm-mem-{args.sites}x{articles}"
-        sites = farm_up(farm, args.sites, articles, 0)
-        out = build / "bench-mem.jsonl"
-        result = measure([*newscrawl(), "crawl", *sites, "-o", str(out), *FAST], watch=build / f".{out.name}.part",
-                         marks=(5000, 10000, 15000, 20000))
-        print(json.dumps({k: v for k, v in result.items() if k != "stderr_tail"}, indent=2))
-        return 0
+    if args.memory or args.memory_extract:
+        from bench.memory_bench import extract_memory, run_memory
+
+        if args.memory_extract:
+            extract_memory()
+        return run_memory(args, farm_up) if args.memory else 0
     farm = build / f"farm-bench-{args.sites}x{args.articles}-l{args.large}"
-    sites = farm_up(farm, args.sites, args.articles, args.large)
+    sites = farm_up(farm, args.sites, args.articles, args.large, args.port)
     manifest = load(farm / "manifest.jsonl")
     runs: dict[str, list[dict[str, Any]]] = {"a": [], "b": [], "c": []}
     for rep in range(args.reps):

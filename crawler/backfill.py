@@ -16,6 +16,7 @@ only when everything is done.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -99,7 +100,9 @@ class Progress:
     def __init__(self, part: Path, signature: dict[str, Any], every: float) -> None:
         self.part = part
         self.path = part.with_name(part.name.removesuffix(".part") + ".progress")
-        self.signature = signature
+        # The command it belongs to (inputs with their sizes, options), as a digest: a list of a
+        # million input files is not rewritten at every save.
+        self.signature = hashlib.sha256(json.dumps(signature, sort_keys=True).encode("utf-8")).hexdigest()
         self.every = every
         self.saved_at = 0.0
 

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,9 +94,34 @@ concurrency = 1
     return path
 
 
+STARTED: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _stop_leftovers() -> Iterator[None]:
+    """A failed assertion leaves processes running: stop them here, not in the next test's warnings."""
+    yield
+    while STARTED:
+        proc = STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+
+
 def start(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, env=ENV,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    # stderr goes to a file so that a failed assertion can say what the process said.
+    log = tempfile.NamedTemporaryFile("w+", prefix="newscrawl-", suffix=".log", delete=False)  # noqa: SIM115
+    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, env=ENV,
+                            stdout=subprocess.DEVNULL, stderr=log, text=True)
+    proc.log_path = log.name  # type: ignore[attr-defined]
+    STARTED.append(proc)
+    return proc
+
+
+def said(proc: subprocess.Popen[str]) -> str:
+    """The last lines a process wrote to stderr, for assertion messages."""
+    text = Path(proc.log_path).read_text(encoding="utf-8", errors="replace")  # type: ignore[attr-defined]
+    return "\n".join(text.splitlines()[-25:])
 
 
 def wait_for_run(redis_url: str) -> str:
@@ -119,8 +145,9 @@ def test_three_workers_one_frontier(redis_url: str, server: MockServer, tmp_path
     coordinator = start("run", str(sites), "--redis", redis_url, "--report", str(tmp_path / "report.json"))
     wait_for_run(redis_url)
     workers = [start("worker", str(sites), "--redis", redis_url) for _ in range(2)]
-    assert coordinator.wait(timeout=180) == 0
-    assert all(w.wait(timeout=60) == 0 for w in workers)
+    assert coordinator.wait(timeout=180) == 0, said(coordinator)
+    for worker in workers:
+        assert worker.wait(timeout=60) == 0, said(worker)
     per_worker = outputs(tmp_path / "out")
     urls = [u for found in per_worker.values() for u in found]
     assert len(urls) == len(set(urls)), "duplicates across workers"
@@ -160,8 +187,8 @@ def test_killed_worker_loses_nothing(redis_url: str, server: MockServer, tmp_pat
     victim.send_signal(signal.SIGKILL)
     victim.wait()
     other = start("worker", str(sites), "--redis", redis_url)  # takes over what the victim held
-    assert coordinator.wait(timeout=180) == 0
-    assert other.wait(timeout=60) == 0
+    assert coordinator.wait(timeout=180) == 0, said(coordinator)
+    assert other.wait(timeout=60) == 0, said(other)
     urls = [u for found in outputs(tmp_path / "out").values() for u in found]
     assert len(urls) == len(set(urls)), "duplicates after a worker was killed"
     assert set(urls) == {site.base + st.path for st in site.stories}
@@ -177,8 +204,8 @@ def test_worker_added_mid_run_picks_up_work(redis_url: str, server: MockServer, 
         assert time.monotonic() < deadline
         time.sleep(0.1)
     late = start("worker", str(sites), "--redis", redis_url)
-    assert coordinator.wait(timeout=180) == 0
-    assert late.wait(timeout=60) == 0
+    assert coordinator.wait(timeout=180) == 0, said(coordinator)
+    assert late.wait(timeout=60) == 0, said(late)
     per_worker = outputs(tmp_path / "out")
     late_dirs = [name for name in per_worker if name.endswith(f"-{late.pid}")]
     assert late_dirs and per_worker[late_dirs[0]], per_worker

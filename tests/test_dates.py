@@ -125,6 +125,9 @@ def _ctx(language: str | None, tz: str | None = None, order: str | None = None) 
         ("๑๓ มี.ค. ๒๕๖๘", "th", "Asia/Bangkok", "2025-03-13T00:00:00+07:00", True),
         # Arabic-Indic, Persian and Devanagari digits; Arabic and Hindi month names
         ("١٣ يناير ٢٠٢٥", "ar", None, "2025-01-13T00:00:00+00:00", True),
+        # Levantine pages name the month twice (Syriac-derived and Latin-derived names)
+        ("تم نشره الجمعة 24 نيسان / أبريل 2020 09:22 مساءً", "ar", "Asia/Amman", "2020-04-24T21:22:00+03:00", True),
+        ("الثلاثاء 14 كانون الثاني (يناير) 2025", "ar", "Asia/Beirut", "2025-01-14T00:00:00+02:00", True),
         ("۱۳ ژانویه ۲۰۲۵", "fa", "Asia/Tehran", "2025-01-13T00:00:00+03:30", True),
         ("१३ जनवरी २०२५", "hi", "Asia/Kolkata", "2025-01-13T00:00:00+05:30", True),
         # Persian pages in their own calendar (Solar Hijri): month names or numbers, Persian digits

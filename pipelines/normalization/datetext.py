@@ -50,7 +50,10 @@ _YEAR = r"(?P<y>(?:19|20|25|13|14)\d\d)(?!\d)"  # 25xx: a Buddhist-era year; 13x
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     w = date_words().patterns
-    mon = rf"(?<![^\W\d_])(?P<mon>{w['month']})\.?(?![^\W_])"
+    # Levantine and Maghrebi Arabic pages write a month twice, in both calendars' names
+    # (`24 نيسان / أبريل 2020`, `أبريل (نيسان)`): the second name is read as part of the first.
+    also = rf"(?:\s*(?:/|\(|-)\s*(?:{w['month']})\)?(?![^\W_]))?"
+    mon = rf"(?<![^\W\d_])(?P<mon>{w['month']})\.?(?![^\W_]){also}"
     conn = rf"(?:(?:{w['connector']})\s+|d[’']\s*)"
     ord_ = r"(?:st|nd|rd|th|er|eme|e|º|ª|°|\.)?"
     two_digit = r"(?P<y2>\d\d)(?![\d:.,]|\s?(?:h|giờ|gio)\b)"

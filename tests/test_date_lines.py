@@ -129,3 +129,15 @@ def test_app_state_dates_only_when_they_name_one_date() -> None:
     others = ('<script>{"related":[{"publishedAt":"2024-01-01T00:00:00Z"},'
               '{"publishedAt":"2024-02-02T00:00:00Z"}]}</script>')
     assert not [c for c in candidates(f"<h1>City passes budget</h1>{TEXT}{state}{others}") if c.source == "script"]
+
+
+def test_a_side_block_that_repeats_the_headline_is_the_article_own_header() -> None:
+    own = ("<div class='hero'><h1>City passes budget</h1></div>"
+           "<div class='sidebar'><p class='h1'>City passes budget</p>"
+           "<time datetime='2022-01-28'>28. Januar 2022</time></div>" + TEXT)
+    assert published(own) == "2022-01-28"
+    # The headline as a link in a side list (a "most read" box) does not make the box the article's
+    teaser = ("<div class='hero'><h1>City passes budget</h1></div>" + TEXT +
+              "<div class='sidebar'><p><a href='/x'>City passes budget</a></p>"
+              "<time datetime='2019-01-28'>28. Januar 2019</time></div>")
+    assert published(teaser) is None

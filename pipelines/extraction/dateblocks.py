@@ -63,10 +63,23 @@ def in_foreign_block(node: HtmlElement, page: DatePage) -> bool:
         if anc.tag == "a" and _foreign_link(anc, page):
             return True
         marker = f"{anc.get('class', '')} {anc.get('id', '')}"
-        if marker.strip() and _FOREIGN.search(marker):
+        if marker.strip() and _FOREIGN.search(marker) and not _repeats_headline(anc, page):
             return True
         if anc.tag in ("article", "li") and _is_card(anc):
             return True  # a teaser card (its headline is a link): another story's date
+    return False
+
+
+def _repeats_headline(block: HtmlElement, page: DatePage) -> bool:
+    """The block states this article's headline as text, not as a link: a sticky or side header
+    of the article itself (`div.sidebar` > `p.h1` + `time`), whatever its class says."""
+    if len(page.headline_text) < 12:
+        return False
+    for node in block.iter("h1", "h2", "p", "div", "span", "strong"):
+        if len(node) > 2 or node.xpath("ancestor-or-self::a | .//a"):
+            continue
+        if " ".join((node.text_content() or "").split()) == page.headline_text:
+            return True
     return False
 
 

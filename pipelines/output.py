@@ -7,6 +7,13 @@ plus at most one temporary file, which the next run deletes; the URLs of that lo
 part were never marked, so the next run fetches them again. Parts renamed but not
 yet marked (a kill between the two steps) are found and marked at the next start.
 
+A write error (a full disk) discards the open part: it is deleted, never listed nor
+marked, and the run stops with finish reason `output_error` (records still arriving
+are dropped with that reason). At the next start, every listed part of an earlier run
+is checked against its manifest line (present, same size); a damaged one is set aside
+(pipelines/manifest.py) and its records are forgotten by the state, so they are fetched
+again.
+
 Settings read: NEWSCRAWL_OUTPUT_DIR (enables this pipeline), NEWSCRAWL_RUN_ID,
 NEWSCRAWL_PART_RECORDS, NEWSCRAWL_PART_SECONDS, NEWSCRAWL_STATE_DIR.
 """
@@ -15,28 +22,32 @@ from __future__ import annotations
 
 import fcntl
 import gzip
-import hashlib
 import json
 import logging
 import os
+import sqlite3
 import time
+import zlib
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from pipelines.contracts.items import ArticleRecord
 from pipelines.contracts.signals import part_completed
 from pipelines.contracts.urls import dedup_key
 
+from . import manifest
 from .state import StateStore, Written, open_state_store
 
 logger = logging.getLogger(__name__)
 TMP_SUFFIX = ".tmp"
+OUTPUT_ERROR = "output_error"  # finish reason and drop reason after a write error
 
 
 def new_run_id() -> str:
@@ -78,10 +89,13 @@ class PartWriterPipeline:
         self.gz: gzip.GzipFile | None = None
         self.pending: list[Written] = []
         self.requested: list[str] = []  # the requests behind the records of the open part
+        self.pending_newest: dict[str, datetime] = {}  # site -> newest published_at in the open part
         self.newest: dict[str, datetime] = {}  # site -> newest published_at written (watermarks)
         self.opened_at = 0.0
         self.timer: task.LoopingCall | None = None
-        self.lock: IO[str]
+        self.lock: IO[str] | None = None
+        self.error: str | None = None  # set by the first write error: nothing more is written
+        self.closing = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PartWriterPipeline:
@@ -95,23 +109,29 @@ class PartWriterPipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        self.run_dir.mkdir(parents=True, exist_ok=True)
-        # Held while this process writes here; the kernel drops it if the process dies,
-        # which is how recovery tells a live writer's files from a dead one's.
-        self.lock = (self.run_dir / ".lock").open("w")
-        fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        self.recover()
+        try:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            # Held while this process writes here; the kernel drops it if the process dies,
+            # which is how recovery tells a live writer's files from a dead one's.
+            self.lock = (self.run_dir / ".lock").open("w")
+            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            self.recover()
+        except OSError as exc:
+            self.fail(exc, f"preparing {self.run_dir}", 0, stop=False)
+            raise CloseSpider(OUTPUT_ERROR) from None
         self.timer = task.LoopingCall(self.flush_if_old)
         self.timer.start(max(1.0, self.max_seconds / 4), now=False)
 
     def close_spider(self) -> None:
+        self.closing = True
         if self.timer is not None and self.timer.running:
             self.timer.stop()
         self.finish_part()
         # A finished run's folder holds its parts and manifest only; a run that wrote nothing
         # leaves no folder (an empty run=ID/ per cron run would pile up).
         (self.run_dir / ".lock").unlink(missing_ok=True)
-        self.lock.close()
+        if self.lock is not None:
+            self.lock.close()
         if self.part_number == 0:
             for empty in (self.run_dir, self.run_dir.parent):
                 try:
@@ -124,39 +144,62 @@ class PartWriterPipeline:
             self.state.close()
 
     def recover(self) -> None:
-        """Delete temporary parts of killed runs; mark renamed-but-unmarked parts as written."""
+        """Delete temporary parts of killed runs; set aside damaged parts and forget their
+        records; mark renamed-but-unmarked parts as written."""
         dead = [d for d in self.root.glob("date=*/run=*") if d != self.run_dir and not _locked(d)]
         for tmp in (t for d in dead for t in d.glob(f".part-*{TMP_SUFFIX}")):
             tmp.unlink()
             logger.warning("removed an incomplete part of an interrupted run: %s", tmp)
+        for part, why in (found for d in dead for found in manifest.damaged_parts(d)):
+            self.set_aside(part, why)
         if self.state is None:
             return
         for part in sorted(p for d in dead for p in d.glob("part-*.jsonl.gz")):
             name = str(part.relative_to(self.root))
             if self.state.part_applied(name):
                 continue
-            records = read_part(part)
+            try:
+                records = read_part(part)
+            except (OSError, EOFError, ValueError, zlib.error) as exc:
+                self.set_aside(part, f"unreadable ({exc})")
+                continue
             self.state.apply_part(name, [self._written(r) for r in records], _now())
-            if not _listed(part):  # it may have been listed just before the kill
-                self._append_manifest(part, len(records))
+            if part.name not in manifest.entries(part.parent):  # it may have been listed just before the kill
+                manifest.append(part.parent, manifest.describe(part, len(records)))
             logger.warning("marked the %d records of an unrecorded complete part: %s", len(records), part)
+
+    def set_aside(self, part: Path, why: str) -> None:
+        """A part that is not what its manifest says: its records are fetched again."""
+        manifest.retire(part, why)
+        forgotten = self.state.forget_part(str(part.relative_to(self.root))) if self.state is not None else 0
+        logger.error("damaged output part %s (%s): set aside as %s%s; its %d records will be fetched again",
+                     part, why, part.name, manifest.DAMAGED_SUFFIX, forgotten)
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("newscrawl/output/damaged_parts")
+            self.crawler.stats.inc_value("newscrawl/output/forgotten_records", forgotten)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleRecord):
             return item
-        if self.gz is None:
-            self.open_part()
-        assert self.gz is not None
+        if self.error is not None:
+            raise DropItem(f"{OUTPUT_ERROR}: not written, the output failed: {item.url}")
         line = json.dumps(item.to_dict(), ensure_ascii=False) + "\n"
-        self.gz.write(line.encode("utf-8"))
+        try:
+            if self.gz is None:
+                self.open_part()
+            assert self.gz is not None
+            self.gz.write(line.encode("utf-8"))
+        except OSError as exc:
+            self.discard(exc, "writing", len(self.pending) + 1)
+            raise DropItem(f"{OUTPUT_ERROR}: {exc.strerror or exc}: {item.url}") from None
         self.pending.append(Written(dedup_key(item.url), item.url, item.content_hash, item.lastmod))
         self.requested.append(item.requested_url or item.url)
         if item.published_at and item.site:
             published = datetime.fromisoformat(item.published_at)
-            if item.site not in self.newest or published > self.newest[item.site]:
-                self.newest[item.site] = published
-        if len(self.pending) >= self.max_records:
-            self.finish_part()
+            if item.site not in self.pending_newest or published > self.pending_newest[item.site]:
+                self.pending_newest[item.site] = published
+        if len(self.pending) >= self.max_records and not self.finish_part():
+            raise DropItem(f"{OUTPUT_ERROR}: its part could not be completed: {item.url}")
         return item
 
     def flush_if_old(self) -> None:
@@ -169,49 +212,89 @@ class PartWriterPipeline:
         self.gz = gzip.GzipFile(filename=name, mode="wb", fileobj=self.handle, mtime=0)
         self.opened_at = time.monotonic()
 
-    def finish_part(self) -> None:
+    def finish_part(self) -> bool:
+        """Make the open part durable, list it, mark its records. False if that failed (the
+        part is then discarded and the run stops)."""
         if self.gz is None or self.handle is None:
-            return
+            return self.error is None
         name = f"part-{self.part_number:05d}.jsonl.gz"
         tmp, final = self.run_dir / f".{name}{TMP_SUFFIX}", self.run_dir / name
-        self.gz.close()
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
-        self.handle.close()
-        self.gz = self.handle = None
-        os.replace(tmp, final)
-        fsync_dir(self.run_dir)
-        records, self.pending = self.pending, []
+        records = len(self.pending)
+        try:
+            self.gz.close()
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+            self.gz = self.handle = None
+            os.replace(tmp, final)
+            fsync_dir(self.run_dir)
+        except OSError as exc:
+            if final.exists() and not tmp.exists():
+                os.replace(final, tmp)  # renamed but not durable: not complete
+            self.discard(exc, f"completing {tmp}", records)
+            return False
+        try:
+            manifest.append(self.run_dir, manifest.describe(final, records))
+        except OSError as exc:
+            os.replace(final, tmp)  # not listed: not complete
+            self.discard(exc, f"listing {final} in {manifest.MANIFEST}", records)
+            return False
+        written, self.pending = self.pending, []
         requested, self.requested = self.requested, []
-        self._append_manifest(final, len(records))
+        for site, newest in self.pending_newest.items():
+            if site not in self.newest or newest > self.newest[site]:
+                self.newest[site] = newest
+        self.pending_newest = {}
+        self.part_number += 1
         if self.state is not None:
-            self.state.apply_part(str(final.relative_to(self.root)), records, _now())
+            try:
+                self.state.apply_part(str(final.relative_to(self.root)), written, _now())
+            except (OSError, sqlite3.Error) as exc:
+                # The part is complete and listed: the next run marks it (recover). Stop here.
+                self.fail(exc, f"recording {final} in the state", 0)
+                return False
         # Only now are these requests done for good (distributed mode releases their leases).
         self.crawler.signals.send_catch_log(part_completed, requested_urls=requested)
-        self.part_number += 1
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value("newscrawl/output/parts")
+        return True
 
-    def _append_manifest(self, part: Path, records: int) -> None:
-        manifest = part.parent / "_manifest.jsonl"
-        data = part.read_bytes()
-        entry = {"part": part.name, "records": records, "bytes": len(data),
-                 "sha256": hashlib.sha256(data).hexdigest(), "completed_at": _now()}
-        with manifest.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(entry) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+    def discard(self, exc: OSError, doing: str, records: int) -> None:
+        """Drop the open part after a write error: deleted, never listed, nothing marked."""
+        for closable in (self.gz, self.handle):
+            try:
+                if closable is not None:
+                    closable.close()
+            except OSError:
+                pass  # the buffered rest cannot be written either: it is being discarded
+        self.gz = self.handle = None
+        name = f"part-{self.part_number:05d}.jsonl.gz"
+        (self.run_dir / f".{name}{TMP_SUFFIX}").unlink(missing_ok=True)
+        self.pending, self.requested, self.pending_newest = [], [], {}
+        self.fail(exc, doing, records)
+
+    def fail(self, exc: BaseException, doing: str, discarded: int, stop: bool = True) -> None:
+        """Record the first write error, say it once, and stop the run."""
+        why = getattr(exc, "strerror", None) or str(exc)
+        lost = (f"; the part's {discarded} records were discarded and are not recorded as written "
+                "(the next run fetches them again)") if discarded else ""
+        message = f"output write failed while {doing}: {why}{lost}"
+        stats = self.crawler.stats
+        if stats is not None:
+            stats.inc_value("newscrawl/output/discarded_records", discarded)
+        if self.error is not None:
+            return
+        self.error = message
+        logger.error("%s; the run stops", message)
+        if stats is not None:
+            stats.set_value("newscrawl/output/error", message)
+        engine = self.crawler.engine
+        if stop and not self.closing and engine is not None and engine.spider is not None:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=OUTPUT_ERROR))
 
     @staticmethod
     def _written(record: dict[str, Any]) -> Written:
         return Written(dedup_key(record["url"]), record["url"], record["content_hash"], None)
-
-
-def _listed(part: Path) -> bool:
-    """Is this part already in its run's manifest?"""
-    manifest = part.parent / "_manifest.jsonl"
-    return manifest.exists() and any(json.loads(line).get("part") == part.name
-                                     for line in manifest.read_text(encoding="utf-8").splitlines() if line.strip())
 
 
 def _locked(run_dir: Path) -> bool:

@@ -50,6 +50,9 @@ class StateStore(Protocol):
     def apply_part(self, part: str, written: Iterable[Written], when: str) -> None:
         """Mark a complete part's articles as written, atomically with the part itself."""
 
+    def forget_part(self, part: str) -> int:
+        """Unmark the articles whose latest record is in `part` (found damaged); how many."""
+
     def update_watermark(self, site: str, newest_published: str | None, when: str) -> None: ...
 
     def watermark(self, site: str) -> tuple[str | None, str | None]:
@@ -101,6 +104,15 @@ class SqliteStateStore:
                 "lastmod=excluded.lastmod, written_at=excluded.written_at, part=excluded.part", rows)
             self.db.execute("INSERT OR IGNORE INTO parts (path, records, applied_at) VALUES (?, ?, ?)",
                             (part, len(rows), when))
+
+    def forget_part(self, part: str) -> int:
+        """Unmark the articles whose latest record is in `part` (found damaged): they are
+        fetched again. Returns how many."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            forgotten = self.db.execute("DELETE FROM articles WHERE part = ?", (part,)).rowcount
+            self.db.execute("DELETE FROM parts WHERE path = ?", (part,))
+        return int(forgotten)
 
     def update_watermark(self, site: str, newest_published: str | None, when: str) -> None:
         self.db.execute(

@@ -84,6 +84,12 @@ def run(args: argparse.Namespace) -> int:
     if args.report:
         write_json_atomically(Path(args.report), report)
     failed = [name for name, entry in report["sites"].items() if entry.get("status") == "failed"]
+    reason = report.get("finish_reason", reason) if reason == "finished" else reason
+    if report.get("damaged_parts"):
+        print(f"newscrawl run: {report['damaged_parts']} damaged output parts were set aside; their "
+              f"{report.get('forgotten_records', 0)} records are fetched again", file=sys.stderr)
+    if report.get("output_error"):
+        print(f"newscrawl run: {report['output_error']}", file=sys.stderr)
     if reason != "finished":
         print(f"newscrawl run: the run was cut short ({reason})", file=sys.stderr)
     if failed:

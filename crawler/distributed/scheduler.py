@@ -23,6 +23,7 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from pipelines.contracts.signals import part_completed, request_done
+from pipelines.output import OUTPUT_ERROR
 
 from .dupefilter import FingerprintDupeFilter
 from .keys import DEFAULT_TTL, RunKeys
@@ -100,7 +101,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
 
     def on_item_dropped(self, item: Any, exception: BaseException) -> None:
         url = getattr(item, "requested_url", None)
-        if url:
+        if url and not str(exception).startswith(OUTPUT_ERROR):  # not written: keep it leased
             self.queue.ack(url)
 
     def on_idle(self) -> None:

@@ -53,6 +53,15 @@ class RedisStateStore:
         pipe.sadd(self.parts, part)
         pipe.execute()
 
+    def forget_part(self, part: str) -> int:
+        """Unmark the articles whose latest record is in `part` (found damaged)."""
+        keys = [key for key, raw in self.server.hscan_iter(self.articles)  # type: ignore[attr-defined]
+                if json.loads(raw).get("part") == part]
+        if keys:
+            self.server.hdel(self.articles, *keys)  # type: ignore[attr-defined]
+        self.server.srem(self.parts, part)  # type: ignore[attr-defined]
+        return len(keys)
+
     def update_watermark(self, site: str, newest_published: str | None, when: str) -> None:
         old, _ = self.watermark(site)
         newest = max(filter(None, (old, newest_published)), default=None)

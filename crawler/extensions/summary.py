@@ -77,11 +77,20 @@ class RunSummary:
         stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
         sites = site_counters(stats)
         now = datetime.now(timezone.utc)
+        output_error = stats.get("newscrawl/output/error")
+        if output_error and reason == "finished":  # the last part failed while closing
+            reason = "output_error"
         return {
             "started_at": self.started.isoformat(timespec="seconds"),
             "finished_at": now.isoformat(timespec="seconds"),
             "elapsed_seconds": round((now - self.started).total_seconds(), 2),
             "finish_reason": reason,
+            **({"output_error": output_error,
+                "discarded_records": stats.get("newscrawl/output/discarded_records", 0)}
+               if output_error else {}),
+            **({"damaged_parts": stats.get("newscrawl/output/damaged_parts"),
+                "forgotten_records": stats.get("newscrawl/output/forgotten_records", 0)}
+               if stats.get("newscrawl/output/damaged_parts") else {}),
             **totals(sites),
             # every download attempt: retries and redirect hops too
             "requests": stats.get("downloader/request_count", 0),
@@ -187,6 +196,8 @@ def run_report(summary: dict[str, Any], settings: BaseSettings) -> dict[str, Any
         seen = entry.get("skipped", {}).get("seen_before", 0)
         nothing_fetched = entry.get("pages", 0) == 0
         status = "failed" if nothing_fetched or (new == 0 and seen == 0 and failed) else "ok"
+        if status == "ok" and summary.get("finish_reason") != "finished":
+            status = "incomplete"  # the run stopped early: this site was not crawled to the end
         sites[site["name"]] = {"status": status, "new": new, "skipped_seen": seen,
                             "unchanged": entry.get("dropped", {}).get("unchanged", 0),
                             "failed": failed, "detail": entry}

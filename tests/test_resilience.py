@@ -1,0 +1,92 @@
+"""Scheduled runs that meet a full disk, a damaged output or state, or another run: real
+`newscrawl run` processes, a real size-limited filesystem, nothing lost and nothing duplicated."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from pipelines import manifest
+from pipelines.normalization.urls import dedup_key
+from pipelines.output import complete_parts, read_part
+from tests.conftest import ROOT
+from tests.mockserver import MockServer
+from tests.smalldisk import SmallDisk
+from tests.testsite import LocalNewsSite
+
+NEWEST = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(hours=1)
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def sites_file(tmp_path: Path, base: str, output: Path | str = "out", part_records: int = 5,
+               site_extra: str = "") -> Path:
+    path = tmp_path / "sites.toml"
+    path.write_text(f"""[run]
+output = "{output}"
+state = "state"
+allow_private = true
+settings = {{ DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, NEWSCRAWL_PART_RECORDS = {part_records}, NEWSCRAWL_WORKERS = 0 }}
+
+[[site]]
+url = "{base}/"
+{site_extra}
+""", encoding="utf-8")
+    return path
+
+
+def newscrawl(*args: str) -> list[str]:
+    return [sys.executable, "-m", "crawler.cli", *args]
+
+
+def run(argv: list[str], timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=timeout)
+
+
+def urls_in(out: Path) -> list[str]:
+    return [r["url"] for part in complete_parts(out) for r in read_part(part)]
+
+
+def marked(state: Path) -> set[str]:
+    with sqlite3.connect(state / "state.sqlite") as db:
+        return {row[0] for row in db.execute("SELECT key FROM articles")}
+
+
+def assert_consistent(out: Path, state: Path) -> None:
+    """Every listed part is complete and matches its manifest line; the state marks exactly
+    the articles of the complete parts."""
+    for run_dir in out.glob("date=*/run=*"):
+        listed = {name for name, entry in manifest.entries(run_dir).items() if not entry.get("retired")}
+        assert listed == {p.name for p in run_dir.glob("part-*.jsonl.gz")}
+        assert manifest.damaged_parts(run_dir, deep=True) == []
+    assert marked(state) == {dedup_key(url) for url in urls_in(out)}
+
+
+def test_full_output_disk_stops_the_run_and_the_rerun_loses_nothing(server: MockServer, tmp_path: Path) -> None:
+    site = LocalNewsSite(server, count=40, newest=NEWEST)
+    expected = {site.base + st.path for st in site.stories}
+    with SmallDisk(tmp_path / "disk", 256 * 1024) as disk:
+        path = sites_file(tmp_path, site.base, output=tmp_path / "disk" / "out")
+        disk.fill(leave=3 * 4096)  # the manifest and two parts of 5 records (a page each), not more
+        first = run(disk.command(newscrawl("run", str(path))))
+        out = disk.path / "out"
+        assert first.returncode == 1, first.stderr
+        assert "No space left on device" in first.stderr and "Traceback" not in first.stderr
+        assert "records were discarded" in first.stderr and "(output_error)" in first.stderr
+        written = urls_in(out)
+        assert 0 < len(written) < len(expected)
+        assert not list(out.glob("date=*/run=*/.part-*"))  # the failed part is gone, not half there
+        assert_consistent(out, tmp_path / "state")
+        report = json.loads((tmp_path / "state" / "runs" / "last-run.json").read_text())
+        assert report["finish_reason"] == "output_error" and report["sites"]["127.0.0.1"]["status"] == "incomplete"
+        disk.free()
+        second = run(disk.command(newscrawl("run", str(path))))
+        assert second.returncode == 0, second.stderr
+        urls = urls_in(out)
+        assert len(urls) == len(set(urls)), "duplicates"
+        assert set(urls) == expected
+        assert_consistent(out, tmp_path / "state")

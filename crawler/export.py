@@ -6,7 +6,10 @@
 Data files live under data/, the card beside it: polars refuses a directory of mixed file
 types, and data/ is where the Hugging Face hub expects them.
 
-Only complete parts are read (OUT/date=*/run=*/part-*.jsonl.gz, see pipelines/output.py).
+Only complete parts are read (OUT/date=*/run=*/part-*.jsonl.gz, see pipelines/output.py), and
+each is checked against its run's manifest first (bytes, sha256, records): a missing, truncated
+or altered part stops the export with its name (DamagedParts); `newscrawl run` sets such
+parts aside and fetches their articles again.
 `date` is the day of `published_at` in the offset the page states (the publication's own
 day), else the UTC day of `fetched_at`. Partition columns stay inside the files too, so a
 single file is a complete table; DuckDB, polars and Hugging Face `datasets` read the
@@ -24,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -33,6 +37,7 @@ from urllib.parse import quote
 
 from crawler.datacard import CardStats
 from pipelines.contracts.items import RECORD_FIELDS
+from pipelines import manifest
 from pipelines.output import complete_parts, read_part
 
 if TYPE_CHECKING:
@@ -105,9 +110,36 @@ def partition_path(record: dict[str, Any], by: tuple[str, ...]) -> str:
     return "/".join(parts)
 
 
+class DamagedParts(ValueError):
+    """Parts that do not match their manifest; the message names each one."""
+
+    def __init__(self, problems: list[tuple[Path, str]]) -> None:
+        self.problems = problems
+        listed = "; ".join(f"{part}: {why}" for part, why in problems)
+        super().__init__(f"{len(problems)} damaged output parts ({listed}); run `newscrawl run` on this "
+                         "output to set them aside and fetch their articles again")
+
+
+def check_parts(out_dir: Path) -> None:
+    """Every part a manifest lists is there, whole (size and sha256); DamagedParts if not."""
+    problems = [found for run_dir in sorted(out_dir.glob("date=*/run=*"))
+                for found in manifest.damaged_parts(run_dir, deep=True)]
+    if problems:
+        raise DamagedParts(problems)
+
+
 def iter_records(out_dir: Path) -> Iterator[dict[str, Any]]:
+    listed: dict[Path, dict[str, dict[str, Any]]] = {}
     for part in complete_parts(out_dir):
-        yield from read_part(part)
+        entries = listed.setdefault(part.parent, manifest.entries(part.parent))
+        try:
+            records = read_part(part)
+        except (OSError, EOFError, ValueError, zlib.error) as exc:
+            raise DamagedParts([(part, f"unreadable ({exc})")]) from None
+        expected = entries.get(part.name, {}).get("records")
+        if expected is not None and expected != len(records):
+            raise DamagedParts([(part, f"{len(records)} records, the manifest says {expected}")])
+        yield from records
 
 
 @dataclass
@@ -182,6 +214,7 @@ def export(
 
 
 def _write(out_dir: Path, root: Path, fmt: str, by: tuple[str, ...]) -> ExportResult:
+    check_parts(out_dir)
     writer = PartitionedWriter(root / DATA_DIR, fmt)
     stats = CardStats()
     result = ExportResult(parts=len(complete_parts(out_dir)))

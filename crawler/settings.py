@@ -86,6 +86,7 @@ ADDONS = {
     "crawler.distributed.addon.RedisAddon": 110,  # REDIS_URL, with a sites file
 }
 EXTENSIONS = {
+    "crawler.extensions.stateguard.StateGuard": 0,  # first: before any component opens the state
     "crawler.extensions.summary.RunSummary": 500,
     "crawler.extensions.progress.Progress": 510,
 }

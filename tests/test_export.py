@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -182,3 +183,26 @@ def test_export_refuses_bad_arguments_and_keeps_dest(
     assert not (dest / "keep.txt").exists()
     assert [p.name for p in (dest / "data").glob("*.parquet")] == ["part-00000.parquet"]
     assert not list(tmp_path.glob(".dataset.*")), "temporary directories left behind"
+
+
+def test_export_never_writes_over_the_crawl_output(crawled: tuple[Path, list[dict[str, Any]]], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(crawled[0], out)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    for dest in (out, out / "dataset", tmp_path):  # DEST is OUT, inside it, or contains it
+        result = run_cli("export", str(out), str(dest), "--overwrite")
+        assert result.returncode == 2, result.stderr
+        assert "OUT_DIR" in result.stderr and "choose a DEST outside it" in result.stderr
+        assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+
+
+def test_export_names_a_missing_or_truncated_part(crawled: tuple[Path, list[dict[str, Any]]], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(crawled[0], out)
+    first, second = complete_parts(out)[:2]
+    first.write_bytes(first.read_bytes()[:-40])  # truncated
+    second.unlink()  # missing
+    result = run_cli("export", str(out), str(tmp_path / "dataset"))
+    assert result.returncode == 1 and not (tmp_path / "dataset").exists()
+    assert "2 damaged output parts" in result.stderr, result.stderr
+    assert f"{first}: " in result.stderr and f"{second}: missing" in result.stderr

@@ -90,3 +90,63 @@ def test_full_output_disk_stops_the_run_and_the_rerun_loses_nothing(server: Mock
         assert len(urls) == len(set(urls)), "duplicates"
         assert set(urls) == expected
         assert_consistent(out, tmp_path / "state")
+
+
+def test_two_runs_of_one_sites_file_at_once_one_refuses(server: MockServer, tmp_path: Path) -> None:
+    site = LocalNewsSite(server, count=30, newest=NEWEST)
+    path = sites_file(tmp_path, site.base, site_extra="delay = 0.05\nconcurrency = 1")
+    procs = [subprocess.Popen(newscrawl("run", str(path)), cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(proc.wait(timeout=180), proc.communicate()[1]) for proc in procs]
+    assert sorted(code for code, _ in results) == [0, 2], results
+    winner = next(proc for proc, (code, _) in zip(procs, results) if code == 0)
+    refused = next(err for code, err in results if code == 2)
+    assert "another run is using the state directory" in refused and f"pid {winner.pid}" in refused
+    assert len(refused.strip().splitlines()) == 1
+    urls = urls_in(tmp_path / "out")
+    assert len(urls) == len(set(urls)), "duplicates"
+    assert set(urls) == {site.base + st.path for st in site.stories}
+
+
+def test_damaged_state_is_set_aside_and_rebuilt_from_the_parts(server: MockServer, tmp_path: Path) -> None:
+    site = LocalNewsSite(server, count=14, newest=NEWEST)
+    path = sites_file(tmp_path, site.base)
+    assert run(newscrawl("run", str(path))).returncode == 0
+    state = tmp_path / "state" / "state.sqlite"
+    data = bytearray(state.read_bytes())
+    assert len(data) > 3 * 4096
+    noise = bytes((i * 7919 + 13) % 251 for i in range(len(data)))
+    data[4096 + 512:] = noise[4096 + 512:]  # the header and the first page stay valid: SQLite still opens it
+    state.write_bytes(bytes(data))
+    bigger = LocalNewsSite(server, count=24, newest=NEWEST)
+    second = run(newscrawl("run", str(path)))
+    assert second.returncode == 0, second.stderr
+    assert "state.sqlite was damaged" in second.stderr
+    assert list((tmp_path / "state").glob("state.sqlite.damaged-*"))
+    urls = urls_in(tmp_path / "out")
+    assert len(urls) == len(set(urls)), "duplicates"
+    assert set(urls) == {bigger.base + st.path for st in bigger.stories}
+    assert_consistent(tmp_path / "out", tmp_path / "state")
+
+
+def test_missing_or_truncated_part_is_set_aside_and_fetched_again(server: MockServer, tmp_path: Path) -> None:
+    site = LocalNewsSite(server, count=30, newest=NEWEST)
+    path = sites_file(tmp_path, site.base)
+    assert run(newscrawl("run", str(path))).returncode == 0
+    out = tmp_path / "out"
+    parts = complete_parts(out)
+    assert len(parts) >= 4
+    lost = {r["url"] for p in (parts[1], parts[3]) for r in read_part(p)}
+    parts[1].write_bytes(parts[1].read_bytes()[:200])  # truncated
+    parts[3].unlink()  # missing
+    second = run(newscrawl("run", str(path)))
+    assert second.returncode == 0, second.stderr
+    assert "2 damaged output parts were set aside" in second.stderr
+    assert parts[1].with_name(parts[1].name + ".damaged").exists()
+    urls = urls_in(out)
+    assert len(urls) == len(set(urls)), "duplicates"
+    assert set(urls) == {site.base + st.path for st in site.stories}
+    assert lost <= set(urls_in(out)) - {r["url"] for p in parts if p.exists() for r in read_part(p)}
+    assert_consistent(out, tmp_path / "state")
+    exported = run(newscrawl("export", str(out), str(tmp_path / "dataset"), "--format", "jsonl"))
+    assert exported.returncode == 0 and "30 records" in exported.stderr, exported.stderr

@@ -8,7 +8,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from crawler.export import FORMATS, PARTITION_KEYS, export
+from crawler.export import FORMATS, PARTITION_KEYS, DamagedParts, export
 from pipelines.output import complete_parts
 
 from .errors import UsageError
@@ -55,9 +55,17 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.dest!r} exists and is not empty (use --overwrite to replace it)")
     if not dest.resolve().parent.is_dir():
         raise UsageError(f"directory {str(dest.parent)!r} does not exist")
+    source, target = out_dir.resolve(), dest.resolve()
+    relation = ("is" if target == source else "is inside" if source in target.parents
+                else "contains" if target in source.parents else None)
+    if relation:  # DEST is replaced as a whole: the crawl output would go with it
+        raise UsageError(f"DEST {args.dest!r} {relation} OUT_DIR {args.out_dir!r}: choose a DEST outside it")
     try:
         result = export(out_dir, dest, args.format, args.by, overwrite=args.overwrite)
-    except (OSError, EOFError, ValueError, zlib.error) as exc:  # a damaged part: nothing is written
+    except DamagedParts as exc:
+        print(f"newscrawl export: failed, {args.dest} not written: {exc}", file=sys.stderr)
+        return 1
+    except (OSError, EOFError, ValueError, zlib.error) as exc:
         print(
             f"newscrawl export: failed, {args.dest} not written: {type(exc).__name__}: {exc}", file=sys.stderr
         )

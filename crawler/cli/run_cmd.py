@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from crawler.addon import apply_sites_file
+from crawler.extensions.stateguard import StateLocked, acquire
 from crawler.extensions.summary import write_json_atomically
-from crawler.sitesfile import SitesFileError, load_sites_file
+from crawler.sitesfile import RunConfig, SitesFileError, load_sites_file
 from crawler.spiders.news import NewsSpider
 from pipelines.output import new_run_id
 
@@ -66,6 +67,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"newscrawl run: {path.name} has no {' or '.join(config.defaulted)} in [run]: "
               f"{', '.join(where[k] for k in config.defaulted)}", file=sys.stderr)
     run_id = new_run_id()
+    try:
+        lock = acquire(config.state, run_id)  # held until this process ends; the crawl sees it is ours
+    except StateLocked as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        return crawl_and_report(args, path, config, overrides, run_id)
+    finally:
+        lock.close()
+
+
+def crawl_and_report(args: argparse.Namespace, path: Path, config: RunConfig, overrides: dict[str, str],
+                     run_id: str) -> int:
     settings = crawl_settings(None, overrides, verbose=args.verbose)
     settings.set("FEEDS", {}, priority="cmdline")  # records go to the crash-safe parts only
     settings.set("NEWSCRAWL_SITES_FILE", str(path), priority="cmdline")
@@ -85,6 +98,9 @@ def run(args: argparse.Namespace) -> int:
         write_json_atomically(Path(args.report), report)
     failed = [name for name, entry in report["sites"].items() if entry.get("status") == "failed"]
     reason = report.get("finish_reason", reason) if reason == "finished" else reason
+    for name, why in report.get("state_rebuilt", {}).items():
+        print(f"newscrawl run: {name} was damaged ({why}): set aside and rebuilt from the output parts",
+              file=sys.stderr)
     if report.get("damaged_parts"):
         print(f"newscrawl run: {report['damaged_parts']} damaged output parts were set aside; their "
               f"{report.get('forgotten_records', 0)} records are fetched again", file=sys.stderr)

@@ -88,6 +88,9 @@ class RunSummary:
             **({"output_error": output_error,
                 "discarded_records": stats.get("newscrawl/output/discarded_records", 0)}
                if output_error else {}),
+            **({"state_rebuilt": {k.rsplit("/", 1)[1]: v for k, v in stats.items()
+                                  if k.startswith("newscrawl/state/rebuilt/")}}
+               if any(k.startswith("newscrawl/state/rebuilt/") for k in stats) else {}),
             **({"damaged_parts": stats.get("newscrawl/output/damaged_parts"),
                 "forgotten_records": stats.get("newscrawl/output/forgotten_records", 0)}
                if stats.get("newscrawl/output/damaged_parts") else {}),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
+from redis.exceptions import RedisError
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
@@ -11,6 +13,8 @@ from pipelines.contracts.items import ArticleRecord
 from pipelines.contracts.urls import dedup_key
 
 from .state import StateStore, open_state_store
+
+STATE_UNAVAILABLE = "state_unavailable"  # drop reason: kept leased in distributed mode, fetched again
 
 
 class DedupPipeline:
@@ -60,7 +64,10 @@ class UnchangedPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleRecord):
             return item
-        earlier = self.state.article(dedup_key(item.url))
+        try:
+            earlier = self.state.article(dedup_key(item.url))
+        except (sqlite3.Error, RedisError) as exc:  # not written, not marked: fetched again later
+            raise DropItem(f"{STATE_UNAVAILABLE}: the state cannot be read ({exc}): {item.url}") from None
         if earlier is not None and earlier.content_hash == item.content_hash:
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value("newscrawl/dropped/unchanged")

@@ -25,7 +25,6 @@ import gzip
 import json
 import logging
 import os
-import sqlite3
 import time
 import zlib
 from datetime import datetime, timezone
@@ -117,7 +116,7 @@ class PartWriterPipeline:
             fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             self.recover()
         except OSError as exc:
-            self.fail(exc, f"preparing {self.run_dir}", 0, stop=False)
+            self.fail(exc, f"preparing the output directory {self.run_dir}", 0, stop=False)
             raise CloseSpider(OUTPUT_ERROR) from None
         self.timer = task.LoopingCall(self.flush_if_old)
         self.timer.start(max(1.0, self.max_seconds / 4), now=False)
@@ -190,7 +189,7 @@ class PartWriterPipeline:
             assert self.gz is not None
             self.gz.write(line.encode("utf-8"))
         except OSError as exc:
-            self.discard(exc, "writing", len(self.pending) + 1)
+            self.discard(exc, f"writing the output part .{self._name()}{TMP_SUFFIX}", len(self.pending) + 1)
             raise DropItem(f"{OUTPUT_ERROR}: {exc.strerror or exc}: {item.url}") from None
         self.pending.append(Written(dedup_key(item.url), item.url, item.content_hash, item.lastmod))
         self.requested.append(item.requested_url or item.url)
@@ -206,8 +205,11 @@ class PartWriterPipeline:
         if self.gz is not None and time.monotonic() - self.opened_at >= self.max_seconds:
             self.finish_part()
 
+    def _name(self) -> str:
+        return f"part-{self.part_number:05d}.jsonl.gz"
+
     def open_part(self) -> None:
-        name = f"part-{self.part_number:05d}.jsonl.gz"
+        name = self._name()
         self.handle = (self.run_dir / f".{name}{TMP_SUFFIX}").open("wb")
         self.gz = gzip.GzipFile(filename=name, mode="wb", fileobj=self.handle, mtime=0)
         self.opened_at = time.monotonic()
@@ -231,13 +233,13 @@ class PartWriterPipeline:
         except OSError as exc:
             if final.exists() and not tmp.exists():
                 os.replace(final, tmp)  # renamed but not durable: not complete
-            self.discard(exc, f"completing {tmp}", records)
+            self.discard(exc, f"completing the output part {tmp}", records)
             return False
         try:
             manifest.append(self.run_dir, manifest.describe(final, records))
         except OSError as exc:
             os.replace(final, tmp)  # not listed: not complete
-            self.discard(exc, f"listing {final} in {manifest.MANIFEST}", records)
+            self.discard(exc, f"listing the output part {final} in {manifest.MANIFEST}", records)
             return False
         written, self.pending = self.pending, []
         requested, self.requested = self.requested, []
@@ -249,9 +251,9 @@ class PartWriterPipeline:
         if self.state is not None:
             try:
                 self.state.apply_part(str(final.relative_to(self.root)), written, _now())
-            except (OSError, sqlite3.Error) as exc:
+            except Exception as exc:  # noqa: BLE001  OSError, sqlite3.Error, RedisError: the state's own errors
                 # The part is complete and listed: the next run marks it (recover). Stop here.
-                self.fail(exc, f"recording {final} in the state", 0)
+                self.fail(exc, f"recording the output part {final} in the state (the next run does)", 0)
                 return False
         # Only now are these requests done for good (distributed mode releases their leases).
         self.crawler.signals.send_catch_log(part_completed, requested_urls=requested)
@@ -278,7 +280,7 @@ class PartWriterPipeline:
         why = getattr(exc, "strerror", None) or str(exc)
         lost = (f"; the part's {discarded} records were discarded and are not recorded as written "
                 "(the next run fetches them again)") if discarded else ""
-        message = f"output write failed while {doing}: {why}{lost}"
+        message = f"{doing} failed: {why}{lost}"
         stats = self.crawler.stats
         if stats is not None:
             stats.inc_value("newscrawl/output/discarded_records", discarded)
@@ -290,7 +292,9 @@ class PartWriterPipeline:
             stats.set_value("newscrawl/output/error", message)
         engine = self.crawler.engine
         if stop and not self.closing and engine is not None and engine.spider is not None:
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason=OUTPUT_ERROR))
+            # A state that failed for a reason of its own (Redis lost the run) gives that reason.
+            reason = getattr(exc, "finish_reason", OUTPUT_ERROR)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
 
     @staticmethod
     def _written(record: dict[str, Any]) -> Written:

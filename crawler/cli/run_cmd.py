@@ -19,6 +19,7 @@ from typing import Any
 from crawler.addon import apply_sites_file
 from crawler.extensions.stateguard import StateLocked, acquire
 from crawler.extensions.summary import write_json_atomically
+from crawler.middlewares.secrets import redact
 from crawler.sitesfile import RunConfig, SitesFileError, load_sites_file
 from crawler.spiders.news import NewsSpider
 from pipelines.output import new_run_id
@@ -91,7 +92,7 @@ def crawl_and_report(args: argparse.Namespace, path: Path, config: RunConfig, ov
         start_distributed_run(settings, args.redis, path, run_id)
     reason = run_crawl(NewsSpider, settings, CrawlOutcome())
     report_path = config.state / "runs" / f"{run_id}.json"
-    if args.redis:
+    if args.redis and reason != "redis_unavailable":  # else this process's own report is all there is
         merge_distributed_report(settings, path, run_id, report_path)
     report = json.loads(report_path.read_text(encoding="utf-8")) if report_path.exists() else {"sites": {}}
     if args.report:
@@ -104,6 +105,8 @@ def crawl_and_report(args: argparse.Namespace, path: Path, config: RunConfig, ov
     if report.get("damaged_parts"):
         print(f"newscrawl run: {report['damaged_parts']} damaged output parts were set aside; their "
               f"{report.get('forgotten_records', 0)} records are fetched again", file=sys.stderr)
+    if report.get("redis_error"):
+        print(f"newscrawl run: {report['redis_error']}", file=sys.stderr)
     if report.get("output_error"):
         print(f"newscrawl run: {report['output_error']}", file=sys.stderr)
     if reason != "finished":
@@ -134,32 +137,48 @@ def _check_writable_dir(directory: Path) -> None:
 
 
 def start_distributed_run(settings: Any, redis_url: str, sites_file: Path, run_id: str) -> None:
-    """Publish the run id that `newscrawl worker` processes join."""
-    from redis import Redis
+    """Publish the run id that `newscrawl worker` processes join, and the run's marker (a worker
+    that finds it gone knows Redis lost the run)."""
+    from datetime import datetime, timezone
+
     from redis.exceptions import RedisError
 
-    from crawler.distributed.keys import current_run_key
+    from crawler.distributed.connection import checked_client
+    from crawler.distributed.keys import RunKeys, current_run_key
 
     settings.set("REDIS_URL", redis_url, priority="cmdline")
     crawl = settings.get("NEWSCRAWL_REDIS_CRAWL") or sites_file.stem
     try:
-        Redis.from_url(redis_url).set(current_run_key(crawl), run_id)
-    except (RedisError, ValueError) as exc:
-        raise UsageError(f"cannot use Redis at {redis_url}: {exc}") from None
+        client = checked_client(redis_url)
+        client.set(RunKeys(crawl, run_id).marker, datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                   ex=settings.getint("NEWSCRAWL_REDIS_TTL"))
+        client.set(current_run_key(crawl), run_id)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    except RedisError as exc:
+        raise UsageError(f"cannot use Redis at {redact(redis_url)}: {redact(str(exc))}") from None
 
 
 def merge_distributed_report(settings: Any, sites_file: Path, run_id: str, report_path: Path) -> None:
     """Wait for the other workers to stop, then one report for the whole run."""
-    from redis import Redis
+    from redis.exceptions import RedisError
 
+    from crawler.distributed import connection
     from crawler.distributed.keys import RunKeys
     from crawler.distributed.reports import merged, wait_for_workers
     from crawler.extensions.summary import run_report
 
-    server = Redis.from_url(settings.get("REDIS_URL"))
+    server = connection.from_settings(settings)
     keys = RunKeys(settings.get("NEWSCRAWL_REDIS_CRAWL") or sites_file.stem, run_id)
-    alive = wait_for_workers(server, keys, timeout=settings.getfloat("NEWSCRAWL_REDIS_IDLE_CLOSE", 10.0) + 60)
+    try:
+        alive = wait_for_workers(server, keys, timeout=settings.getfloat("NEWSCRAWL_REDIS_IDLE_CLOSE", 10.0) + 60)
+        summary = merged(server, keys)
+    except RedisError as exc:
+        print(f"newscrawl run: the other workers' reports are not available ({exc}); this one is partial",
+              file=sys.stderr)
+        return
     if alive:
         print(f"newscrawl run: workers still running, report is partial: {', '.join(alive)}", file=sys.stderr)
-    report = run_report(merged(server, keys), settings)
-    write_json_atomically(report_path, report)
+    if not summary["sites"]:
+        return  # Redis lost the reports too: keep this process's own
+    write_json_atomically(report_path, run_report(summary, settings))

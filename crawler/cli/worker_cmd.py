@@ -34,10 +34,11 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from redis import Redis
     from redis.exceptions import RedisError
 
+    from crawler.distributed.connection import checked_client
     from crawler.distributed.keys import current_run_key
+    from crawler.middlewares.secrets import redact
 
     path = Path(args.sites_file).resolve()
     try:
@@ -47,11 +48,13 @@ def run(args: argparse.Namespace) -> int:
     settings = crawl_settings(None, dict(parse_setting(s) for s in args.set), verbose=args.verbose)
     crawl = settings.get("NEWSCRAWL_REDIS_CRAWL") or path.stem
     try:
-        run_id = args.run_id or Redis.from_url(args.redis).get(current_run_key(crawl))
-    except (RedisError, ValueError) as exc:
-        raise UsageError(f"cannot use Redis at {args.redis}: {exc}") from None
+        run_id = args.run_id or checked_client(args.redis).get(current_run_key(crawl))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    except RedisError as exc:
+        raise UsageError(f"cannot use Redis at {redact(args.redis)}: {redact(str(exc))}") from None
     if not run_id:
-        raise UsageError(f"no run of {crawl!r} in {args.redis}: "
+        raise UsageError(f"no run of {crawl!r} in {redact(args.redis)}: "
                          f"start one with `newscrawl run {args.sites_file} --redis ...`")
     run_id = run_id.decode() if isinstance(run_id, bytes) else str(run_id)
     for name, value in {"FEEDS": {}, "NEWSCRAWL_SITES_FILE": str(path), "NEWSCRAWL_RUN_ID": run_id,

@@ -31,6 +31,10 @@ class RunKeys:
     def processing(self) -> str:
         return f"{self.base}:processing"  # HASH url -> worker id + encoded request
 
+    @property
+    def marker(self) -> str:
+        return f"{self.base}:started"  # STRING set when the run starts: gone means Redis lost the run
+
     def heartbeat(self, worker: str) -> str:
         return f"{self.base}:worker:{worker}"  # STRING with a short TTL while the worker lives
 

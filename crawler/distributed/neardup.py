@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from scrapy.settings import BaseSettings
-from scrapy_redis import connection
 
 from pipelines.neardup_store import Entry
 
+from . import connection
 from .keys import state_key
 
 

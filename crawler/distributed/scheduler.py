@@ -6,27 +6,44 @@ with a record when the part holding it is complete (`part_completed`) or the rec
 is dropped. While a worker lives it refreshes a heartbeat key; every worker puts
 back the leases of workers whose heartbeat expired.
 
+Redis going away: commands wait for it (crawler.distributed.connection retries for up
+to NEWSCRAWL_REDIS_OUTAGE_MAX seconds). After an outage a worker takes nobody's leases
+for dead until every live worker had time to renew its heartbeat. Redis that comes back
+without the run's keys (restarted without persistence) or does not come back ends the
+run with finish reason `redis_data_lost` or `redis_unavailable`: an exit status of 1 and
+an honest report, never a hang and never "finished". Parts already written are kept,
+and the next run re-learns them (pipelines/output.py), so running again completes it.
+
 Settings read: REDIS_URL, NEWSCRAWL_REDIS_CRAWL, NEWSCRAWL_RUN_ID, NEWSCRAWL_WORKER_ID,
-NEWSCRAWL_REDIS_TTL, NEWSCRAWL_REDIS_HEARTBEAT, NEWSCRAWL_REDIS_IDLE_CLOSE.
+NEWSCRAWL_REDIS_TTL, NEWSCRAWL_REDIS_HEARTBEAT, NEWSCRAWL_REDIS_IDLE_CLOSE,
+NEWSCRAWL_REDIS_OUTAGE_MAX.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
+from redis.exceptions import RedisError
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
-from scrapy_redis import connection
+from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from pipelines.contracts.signals import part_completed, request_done
+from pipelines.dedup import STATE_UNAVAILABLE
 from pipelines.output import OUTPUT_ERROR
 
+from . import connection
 from .dupefilter import FingerprintDupeFilter
 from .keys import DEFAULT_TTL, RunKeys
+
+logger = logging.getLogger(__name__)
+DATA_LOST = connection.RunLost.finish_reason
+UNAVAILABLE = "redis_unavailable"
 
 
 class LeasedScheduler(Scheduler):  # type: ignore[misc]
@@ -41,9 +58,11 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         self.worker = worker
         self.ttl = settings.getint("NEWSCRAWL_REDIS_TTL", DEFAULT_TTL)
         self.beat = settings.getfloat("NEWSCRAWL_REDIS_HEARTBEAT", 5.0)
+        self.heartbeat_ttl = max(3, int(self.beat * 3))
         self.idle_close = settings.getfloat("NEWSCRAWL_REDIS_IDLE_CLOSE", 10.0)
         self.idle_since: float | None = None
         self.loop: task.LoopingCall | None = None
+        self.stopping: str | None = None  # why this worker stops early (Redis lost or gone)
         self.df = FingerprintDupeFilter(server, keys.dupefilter, crawler, self.ttl)
         crawler.signals.connect(self.on_request_done, signal=request_done)
         crawler.signals.connect(self.on_part_completed, signal=part_completed)
@@ -70,44 +89,126 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
     def close(self, reason: str) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
-        # A clean stop hands back what it still holds: the others (or the next run) finish it.
-        self.server.delete(self.keys.heartbeat(self.worker))
-        self.queue.requeue_orphans()
+        if self.stopping:
+            return  # Redis is gone or empty: nothing to hand back there
+        try:
+            # A clean stop hands back what it still holds: the others (or the next run) finish it.
+            self.server.delete(self.keys.heartbeat(self.worker))
+            self.queue.requeue_orphans()
+        except RedisError as exc:
+            logger.error("could not hand back this worker's leases: %s", exc)
 
     def heartbeat(self) -> None:
-        self.server.set(self.keys.heartbeat(self.worker), str(time.time()), ex=max(3, int(self.beat * 3)))
-        for key in (self.keys.requests, self.keys.processing):
-            self.server.expire(key, self.ttl)
-        moved = self.queue.requeue_orphans()
+        if self.stopping:
+            return
+        try:
+            if not self.server.exists(self.keys.marker):
+                self.stop(DATA_LOST, "Redis no longer has this run's keys (it restarted without persistence, "
+                          "or they were deleted): the run stops here")
+                return
+            self.server.set(self.keys.heartbeat(self.worker), str(time.time()), ex=self.heartbeat_ttl)
+            for key in (self.keys.requests, self.keys.processing, self.keys.marker):
+                self.server.expire(key, self.ttl)
+            if self.in_grace():
+                return
+            moved = self.queue.requeue_orphans()
+        except RedisError as exc:
+            self.unavailable(exc)
+            return
         if moved and self.stats is not None:
             self.stats.inc_value("newscrawl/redis/requeued_orphans", moved)
 
+    def in_grace(self) -> bool:
+        """Just after an outage: the other workers' heartbeats may have expired while they
+        waited for Redis like us; their leases are not orphans until they had time to renew."""
+        retry = self.server.get_retry()
+        recovered = getattr(retry, "recovered_at", None)
+        return recovered is not None and time.monotonic() - recovered < self.heartbeat_ttl + self.beat
+
+    def unavailable(self, exc: BaseException) -> None:
+        if isinstance(exc, connection.RunLost):
+            self.stop(DATA_LOST, str(exc))
+        else:
+            self.stop(UNAVAILABLE, f"Redis is unavailable ({exc}): the run stops here")
+
+    def stop(self, reason: str, message: str) -> None:
+        """End this worker's crawl early, once, with a failure reason and a message for the report."""
+        if self.stopping:
+            return
+        self.stopping = reason
+        logger.error("%s; what was written is kept: run again to complete it", message)
+        if self.stats is not None:
+            self.stats.set_value("newscrawl/redis/error", message)
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason=reason))
+
     def enqueue_request(self, request: Request) -> bool:
+        if self.stopping:
+            return False
         redirected = request.meta.get("redirect_urls")
-        added = bool(super().enqueue_request(request))
-        if redirected:
-            self.queue.ack(redirected[-1])  # the hop before this one is done
+        try:
+            added = bool(super().enqueue_request(request))
+            if redirected:
+                self.queue.ack(redirected[-1])  # the hop before this one is done
+        except RedisError as exc:
+            self.unavailable(exc)
+            return False
         return added
 
+    def next_request(self) -> Request | None:
+        if self.stopping:
+            return None
+        try:
+            return super().next_request()  # type: ignore[no-any-return]
+        except RedisError as exc:
+            self.unavailable(exc)
+            return None
+
     def has_pending_requests(self) -> bool:
-        return len(self.queue) > 0
+        if self.stopping:
+            return False
+        try:
+            return len(self.queue) > 0
+        except RedisError as exc:
+            self.unavailable(exc)
+            return False
+
+    def ack(self, urls: list[str]) -> None:
+        if self.stopping:
+            return
+        try:
+            self.queue.ack(*urls)  # one round trip for a whole part
+        except RedisError as exc:
+            self.unavailable(exc)
 
     def on_request_done(self, request: Request, produced_record: bool) -> None:
         if not produced_record:
-            self.queue.ack(request.url)
+            self.ack([request.url])
 
     def on_part_completed(self, requested_urls: list[str]) -> None:
-        self.queue.ack(*requested_urls)
+        self.ack(requested_urls)
 
     def on_item_dropped(self, item: Any, exception: BaseException) -> None:
         url = getattr(item, "requested_url", None)
-        if url and not str(exception).startswith(OUTPUT_ERROR):  # not written: keep it leased
-            self.queue.ack(url)
+        if url and not str(exception).startswith((OUTPUT_ERROR, STATE_UNAVAILABLE)):  # not written: keep it leased
+            self.ack([url])
 
     def on_idle(self) -> None:
         """Stay open while any worker holds leases or the queue refills; close after
         NEWSCRAWL_REDIS_IDLE_CLOSE seconds of a run with nothing left anywhere."""
-        if len(self.queue) or self.queue.leased_by_others():
+        if self.stopping:
+            return
+        try:
+            busy = len(self.queue) or self.queue.leased_by_others()
+            lost = not busy and not self.server.exists(self.keys.marker)
+        except RedisError as exc:
+            self.unavailable(exc)
+            return
+        if lost:  # an empty queue because Redis forgot the run, not because the work is done
+            self.heartbeat()
+            raise DontCloseSpider("Redis lost the run")
+        if busy:
             self.idle_since = None
             raise DontCloseSpider("other workers still hold requests")
         now = time.monotonic()

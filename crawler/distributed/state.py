@@ -11,10 +11,10 @@ from typing import cast
 
 from redis import Redis
 from scrapy.settings import BaseSettings
-from scrapy_redis import connection
 
 from pipelines.state import Written
 
+from . import connection
 from .keys import state_key
 
 

@@ -19,6 +19,7 @@ Settings read: NEWSCRAWL_STATS_FILE (write it as JSON), NEWSCRAWL_SUMMARY (print
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections import defaultdict
@@ -77,6 +78,7 @@ class RunSummary:
         stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
         sites = site_counters(stats)
         now = datetime.now(timezone.utc)
+        redis_error = stats.get("newscrawl/redis/error")
         output_error = stats.get("newscrawl/output/error")
         if output_error and reason == "finished":  # the last part failed while closing
             reason = "output_error"
@@ -88,6 +90,7 @@ class RunSummary:
             **({"output_error": output_error,
                 "discarded_records": stats.get("newscrawl/output/discarded_records", 0)}
                if output_error else {}),
+            **({"redis_error": redis_error} if redis_error else {}),
             **({"state_rebuilt": {k.rsplit("/", 1)[1]: v for k, v in stats.items()
                                   if k.startswith("newscrawl/state/rebuilt/")}}
                if any(k.startswith("newscrawl/state/rebuilt/") for k in stats) else {}),
@@ -108,18 +111,27 @@ class RunSummary:
         if self.show:
             print(format_summary(report, self.crawler.settings.get("NEWSCRAWL_SITES_FILE")), file=sys.stderr)
         settings = self.crawler.settings
-        if settings.get("REDIS_URL") and settings.get("NEWSCRAWL_REDIS_CRAWL"):
-            from scrapy_redis import connection
-
-            from crawler.distributed.keys import RunKeys
-            from crawler.distributed.reports import publish
-
-            keys = RunKeys(settings.get("NEWSCRAWL_REDIS_CRAWL"), settings.get("NEWSCRAWL_RUN_ID"))
-            publish(connection.from_settings(settings), keys, settings.get("NEWSCRAWL_WORKER_ID"), report)
+        if settings.get("REDIS_URL") and settings.get("NEWSCRAWL_REDIS_CRAWL") and reason != "redis_unavailable":
+            self.publish(report)
         if self.crawler.settings.get("NEWSCRAWL_SITES_FILE"):
             report = run_report(report, self.crawler.settings)
         if self.path:
             write_json_atomically(Path(self.path), report)
+
+    def publish(self, report: dict[str, Any]) -> None:
+        """Leave this worker's summary in Redis for the coordinator's merged report."""
+        from redis.exceptions import RedisError
+
+        from crawler.distributed import connection
+        from crawler.distributed.keys import RunKeys
+        from crawler.distributed.reports import publish
+
+        settings = self.crawler.settings
+        keys = RunKeys(settings.get("NEWSCRAWL_REDIS_CRAWL"), settings.get("NEWSCRAWL_RUN_ID"))
+        try:
+            publish(connection.from_settings(settings), keys, settings.get("NEWSCRAWL_WORKER_ID"), report)
+        except RedisError as exc:
+            logging.getLogger(__name__).error("could not leave the run summary in Redis: %s", exc)
 
 
 GROUPS = ("dropped", "failed", "failed_links", "skipped", "discovery_invalid")

@@ -125,6 +125,7 @@ NEWSCRAWL_PART_SECONDS = 30.0  # a part is closed at least this often
 NEWSCRAWL_SITE_LIMITS: dict[str, dict[str, int]] = {}
 # HTTP cache for feeds, sitemaps, robots.txt and listings, always revalidated (run mode turns it on).
 HTTPCACHE_POLICY = "crawler.cache.RevalidatePolicy"
+HTTPCACHE_STORAGE = "crawler.cache.CredentialFreeCacheStorage"  # no credentials written to disk
 
 # Extraction workers (pipelines/workers.py): processes that parse and extract fetched pages.
 NEWSCRAWL_WORKERS = None  # default: one per core this process may use (affinity); 0 extracts in the event loop

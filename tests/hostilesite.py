@@ -48,6 +48,7 @@ class HealthySite:
     good: list[str] = field(default_factory=lambda: [story_path(f"good-{i}") for i in range(3)])
     sitemap_extra: list[str] = field(default_factory=list)
     homepage_extra: list[str] = field(default_factory=list)
+    validators: dict[str, str] = field(default_factory=dict)  # e.g. Last-Modified on robots.txt and the sitemap
 
     def __post_init__(self) -> None:
         for i, path in enumerate(self.good):
@@ -80,11 +81,11 @@ class HealthySite:
         s = self.server
         if robots:
             s.route("/robots.txt", f"User-agent: *\nDisallow: /private/\nSitemap: {self.base}/sitemap.xml\n",
-                    Content_Type="text/plain")
+                    Content_Type="text/plain", **self.validators)
         locs = [p if "://" in p else self.base + p for p in self.good + self.sitemap_extra]
         entries = "".join(f"<url><loc>{loc}</loc></url>" for loc in locs)
         s.route("/sitemap.xml", '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                f"{entries}</urlset>", Content_Type="application/xml")
+                f"{entries}</urlset>", Content_Type="application/xml", **self.validators)
         links = [(p, f"Story {i}") for i, p in enumerate(self.good + self.homepage_extra)]
         s.route("/", listing_html("Example Times", links))
         s.route("/world", listing_html("World", links[:1]))  # the articles' navigation links here

@@ -4,6 +4,7 @@ out of logs, stats and records. Real crawls of local servers."""
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import os
 from collections.abc import Iterator
@@ -143,3 +144,65 @@ def test_safe_defaults_in_settings() -> None:
     middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
     for replaced in ("redirect.RedirectMiddleware", "httpcompression.HttpCompressionMiddleware"):
         assert middlewares[f"scrapy.downloadermiddlewares.{replaced}"] is None  # our subclasses instead
+
+
+def _run_sites_file(conf: Path, name: str, url: str, headers: dict[str, str], extra: str = "") -> Path:
+    path = conf / f"{name}.toml"
+    table = ", ".join(f'{k} = "{v}"' for k, v in headers.items())
+    path.write_text(f'[run]\noutput = "../data/{name}/out"\nstate = "../data/{name}/state"\nallow_private = true\n'
+                    f"{extra}settings = {{ DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, NEWSCRAWL_WORKERS = 0, "
+                    f"DEFAULT_REQUEST_HEADERS = {{ {table} }} }}\n\n[[site]]\nurl = \"{url}\"\n", encoding="utf-8")
+    return path
+
+
+def _disk_text(root: Path) -> str:
+    """Every file under root as text, gzip members (parts, WARC) decompressed."""
+    texts = []
+    for path in root.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            texts.append((gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data).decode("latin-1"))
+    return "\n".join(texts)
+
+
+def test_no_credentials_written_to_disk_in_run_mode(tmp_path: Path) -> None:
+    conf = tmp_path / "conf"  # the sites files hold the secrets; everything the runs write is under data/
+    conf.mkdir()
+    validators = {"Last_Modified": "Mon, 01 Jan 2024 00:00:00 GMT"}  # so robots.txt and the sitemap are cached
+    with HostileServer() as direct, HostileServer(name="news.example") as proxy:
+        HealthySite(direct, validators=validators)
+        proxied = HealthySite(proxy, validators=validators)
+        basic = _run_sites_file(conf, "basic", direct.base.replace("http://", f"http://alice:{PASSWORD}@") + "/",
+                                {"Cookie": f"sid={COOKIE}"}, extra='warc = "../data/basic/warc"\n')
+        first = run_cli("run", str(basic))
+        assert first.returncode == 0, first.stderr
+        assert dict(direct.request_log)["/"]["Authorization"].startswith("Basic ")  # sent, not stored
+        env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "http_proxy")}
+        env["http_proxy"] = f"http://scraper:{PROXY_PASSWORD}@127.0.0.1:{proxy.base.rsplit(':', 1)[1]}"
+        bearer = _run_sites_file(conf, "bearer", proxied.base + "/", {"Authorization": f"Bearer {TOKEN}"})
+        second, _ = run_measured("run", str(bearer), env=env)
+        assert second.returncode == 0, second.stderr
+        assert all(h.get("Authorization") == f"Bearer {TOKEN}" and h.get("Proxy-Authorization")
+                   for _, h in proxy.request_log)
+    data = tmp_path / "data"
+    for name in ("basic", "bearer"):
+        assert list((data / name / "state" / "httpcache").rglob("request_headers")), "nothing was cached"
+    assert list((data / "basic" / "warc").glob("*.warc.gz"))
+    written = _disk_text(data)
+    encoded = [base64.b64encode(f"{user}:{password}".encode()).decode()
+               for user, password in (("alice", PASSWORD), ("scraper", PROXY_PASSWORD))]
+    assert not [secret for secret in (*SECRETS, *encoded) if secret in written]
+
+
+def test_run_mode_keeps_default_authorization_from_other_hosts(tmp_path: Path) -> None:
+    with HostileServer() as first, HostileServer(name="localhost") as second:
+        site = HealthySite(first)
+        landing = second.url(story_path("landing"))
+        second.route(story_path("landing"), article_html("Landed on another site"))
+        site.add(story_path("moved"), answer(b"", 302, {"Location": landing}), linked=True)
+        path = _run_sites_file(tmp_path, "news", site.base + "/", {"Authorization": f"Bearer {TOKEN}"})
+        result = run_cli("run", str(path))
+        assert result.returncode == 0, result.stderr
+        assert dict(first.request_log)[story_path("moved")]["Authorization"] == f"Bearer {TOKEN}"
+        assert "/robots.txt" in dict(second.request_log) and dict(second.request_log).get(story_path("landing"))
+        assert all("Authorization" not in h for _, h in second.request_log), second.request_log

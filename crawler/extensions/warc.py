@@ -39,6 +39,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler import __version__
+from crawler.middlewares.secrets import without_userinfo
 
 logger = logging.getLogger(__name__)
 OPEN_SUFFIX = ".open"
@@ -199,7 +200,7 @@ class WarcArchiveMiddleware:
             warc_headers_dict=linked,
         )
         meta = {
-            "requested_url": request.meta.get("requested_url", request.url),
+            "requested_url": without_userinfo(request.meta.get("requested_url", request.url))[0],
             "date_hints": dict(request.meta.get("date_hints", {})),
             "article": bool(request.meta.get("article")),
         }

@@ -100,7 +100,8 @@ class CrossSiteSecretsMiddleware:
     """
 
     def __init__(self) -> None:
-        self.sites: set[str] = set()  # the user's sites; empty: only the redirect rule applies
+        self.spider: Spider | None = None
+        self.known: tuple[int, set[str]] = (0, set())  # (URLs seen, their sites)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrossSiteSecretsMiddleware:
@@ -109,14 +110,23 @@ class CrossSiteSecretsMiddleware:
         return middleware
 
     def spider_opened(self, spider: Spider) -> None:
-        urls = [*getattr(spider, "site_urls", []), *getattr(spider, "article_urls", [])]
-        self.sites = {site for site in (site_of(without_userinfo(url)[0]) for url in urls) if site}
+        self.spider = spider
+
+    @property
+    def sites(self) -> set[str]:
+        """The user's sites; empty: only the redirect rule applies. Read from the spider when asked,
+        not at spider_opened: a sites file run fills the spider's sites when it starts."""
+        urls = [*getattr(self.spider, "site_urls", []), *getattr(self.spider, "article_urls", [])]
+        if len(urls) != self.known[0]:
+            self.known = (len(urls), {site for site in (site_of(without_userinfo(url)[0]) for url in urls) if site})
+        return self.known[1]
 
     def process_request(self, request: Request) -> None:
         site = site_of(request.url)
         if request.meta.get("credentials_site") == site and site:
             return  # userinfo given in this very URL
-        if (self.sites and site not in self.sites) or self._leaves_chain(request):
+        sites = self.sites
+        if (sites and site not in sites) or self._leaves_chain(request):
             for name in SECRET_HEADERS:
                 request.headers.pop(name, None)
 

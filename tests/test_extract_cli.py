@@ -7,7 +7,7 @@ import unicodedata
 from pathlib import Path
 
 from tests.conftest import cli, json_lines
-from tests.pages import article_html
+from tests.pages import LOREM, article_html
 
 VI_TITLE = "Hội nghị toàn quốc tổng kết Ngành Tổ chức xây dựng Đảng"
 VI_BODY = [
@@ -131,3 +131,22 @@ def test_output_file(tmp_path: Path) -> None:
     assert mixed.returncode == 1
     summary = f"newscrawl extract: 1 record, 1 error line (no article) from 2 inputs -> {out}"
     assert mixed.stderr.strip() == summary
+
+
+def test_a_stray_control_character_does_not_lose_the_article(tmp_path: Path) -> None:
+    controls = ["\x00", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x1f"]
+    paths = []
+    for ch in controls:
+        body = [f"{LOREM} (paragraph {i + 1}.)" for i in range(12)]
+        body[5] = body[5].replace("budget", f"bud{ch}get", 1)  # one character in one of 12 paragraphs
+        path = tmp_path / f"control-{ord(ch):02x}.html"
+        path.write_text(article_html("A story with a stray control character", body=body), encoding="utf-8")
+        paths.append(str(path))
+    result = cli("extract", *paths, "-j", "0")
+    assert result.returncode == 0, result.stdout + result.stderr
+    records = json_lines(result.stdout)
+    assert len(records) == len(controls)
+    for record in records:
+        paragraphs = record["text"].split("\n")
+        assert len(paragraphs) == 12 and paragraphs[5].startswith("The city council approved the new budget on")
+        assert not any(ord(c) < 32 and c not in "\n\t" for c in record["text"])

@@ -21,6 +21,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 # <input>, <select>, <textarea> and <label> their form-filling classes, which we never use.
 _CLASSES = etree.ElementDefaultClassLookup(element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
                                            pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity)
+_C0_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
@@ -67,6 +68,9 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
     if looks_binary(text):
         raise PageRejected("not_html", "the content is binary, not HTML")
     text = _XML_DECL.sub("", text, count=1)  # lxml refuses str input with an encoding declaration
+    # A stray C0 control character (not tab, newline, CR) is not text, and lxml's tree loses the
+    # article around it: one BEL in one paragraph made a whole page `not_article`.
+    text = _C0_CONTROLS.sub("", text)
     try:
         # Comments out, as trafilatura's own parser does: React pages put `<!-- -->` inside
         # sentences, and trafilatura, given a tree that keeps them, merges or drops those

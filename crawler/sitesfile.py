@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -33,6 +34,9 @@ SITE_KEYS = {
     "url": str, "urls": list, "name": str, "profile": str, "since": str, "max_articles": int,
     "max_pages": int, "depth": int, "delay": float, "concurrency": int,
 }
+# Numbers are >= 0 (and finite); these have tighter bounds: a zero concurrency or an endless delay
+# would leave a run waiting forever with nothing to say.
+RANGES = {"concurrency": (1, 1000), "delay": (0, 3600), "workers": (0, 1024)}
 
 
 class SitesFileError(ValueError):
@@ -156,8 +160,13 @@ def _check_types(table: dict[str, Any], allowed: dict[str, type], where: str, lo
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         if not ok:
             raise SitesFileError(f"{line}: {where}.{key} must be {_kind(expected)}, got {value!r}")
-        if expected in (int, float) and value < 0:
-            raise SitesFileError(f"{line}: {where}.{key} must be >= 0, got {value!r}")
+        if expected in (int, float) and not math.isfinite(value):
+            raise SitesFileError(f"{line}: {where}.{key} must be a finite number, got {value!r}")
+        low, high = RANGES.get(key, (0, None))
+        if expected in (int, float) and value < low:
+            raise SitesFileError(f"{line}: {where}.{key} must be >= {low}, got {value!r}")
+        if expected in (int, float) and high is not None and value > high:
+            raise SitesFileError(f"{line}: {where}.{key} must be <= {high}, got {value!r}")
 
 
 def _check_since(value: str | None, where: str, key: str, locate: _Locator, index: int | None = None) -> None:

@@ -27,7 +27,10 @@ def parse_since(value: str | None, now: datetime | None = None) -> datetime | No
     now = now or datetime.now(timezone.utc)
     match = _SINCE.match(str(value))
     if match:
-        return now - timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+        try:
+            return now - timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+        except OverflowError:
+            raise ValueError(f"invalid since value {value!r}: too far back (before the year 1)") from None
     try:
         since = datetime.fromisoformat(str(value).strip())
     except ValueError:

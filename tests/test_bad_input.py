@@ -76,6 +76,9 @@ CLI_CASES = [
     (("run", "{tmp}/missing.toml"), "No such file or directory"),
     (("run", "{tmp}/sites.toml", "--report", "/nonexistent-newscrawl/r.json"),
      "--report '/nonexistent-newscrawl/r.json': directory '/nonexistent-newscrawl' does not exist"),
+    (("crawl", SITE, "--since", "99999999999d"), "too far back"),
+    (("crawl", SITE, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=0"), "must be at least 1"),
+    (("crawl", SITE, "-s", "DOWNLOAD_DELAY=inf"), "must be a finite number"),
 ]
 
 VALID_SITE = "[[site]]\nurl = 'https://a.com/'\n"
@@ -101,6 +104,18 @@ SITES_FILE_CASES = [
     ("# nothing but a comment\n", "no sites"),
     ("site = 'https://a.com/'\n", "'site' must be an array of tables"),
     ("run = 1\n" + VALID_SITE, "'run' must be a table"),
+    # Numbers a run would wait on forever, and durations past what a date can hold.
+    ("[[site]]\nurl = 'https://a.com/'\nconcurrency = 0\n", ":3: site #1.concurrency must be >= 1, got 0"),
+    ("[[site]]\nurl = 'https://a.com/'\ndelay = inf\n", ":3: site #1.delay must be a finite number"),
+    ("[[site]]\nurl = 'https://a.com/'\ndelay = nan\n", ":3: site #1.delay must be a finite number"),
+    ("[[site]]\nurl = 'https://a.com/'\ndelay = 1e300\n", ":3: site #1.delay must be <= 3600"),
+    ("[[site]]\nurl = 'https://a.com/'\nsince = '99999999999d'\n", ":3: site #1.since: invalid since value"),
+    ("[run]\nsince = '999999999w'\n" + VALID_SITE, ":2: run.since: invalid since value '999999999w': too far"),
+    ("[run]\nworkers = 100000\n" + VALID_SITE, ":2: run.workers must be <= 1024"),
+    ("[run]\nsettings = { DOWNLOAD_DELAY = inf }\n" + VALID_SITE, "DOWNLOAD_DELAY must be a finite number"),
+    ("[run]\nsettings = { DOWNLOAD_DELAY = 1e300 }\n" + VALID_SITE, "DOWNLOAD_DELAY must be a number of seconds"),
+    ("[run]\nsettings = { CONCURRENT_REQUESTS = 0 }\n" + VALID_SITE, "CONCURRENT_REQUESTS must be at least 1"),
+    ("[run]\nsettings = { DOWNLOAD_TIMEOUT = -1 }\n" + VALID_SITE, "DOWNLOAD_TIMEOUT must be a number of seconds"),
 ]
 
 
@@ -174,7 +189,10 @@ def test_real_cli_refuses_before_fetching_anything(tmp_path: Path) -> None:
         site = HealthySite(server)
         sites = tmp_path / "sites.toml"
         sites.write_text(f"[run]\nsettings = {{ DOWNLOAD_DELAY = 'soon' }}\n[[site]]\nurl = '{site.base}/'\n")
+        stalled = tmp_path / "stalled.toml"  # accepted, these ran forever with no output
+        stalled.write_text(f"[run]\nallow_private = true\n[[site]]\nurl = '{site.base}/'\nconcurrency = 0\n")
         results = [
+            run_cli("run", str(stalled), timeout=60),
             run_cli("crawl", site.base + "/", "-o", str(tmp_path / "out.jsonl"), "-s", "DOWNLOAD_DELY=0"),
             run_cli("url", site.base + "/news/a-story-here.html", "-o", "/proc/newscrawl.jsonl"),
             run_cli("run", str(sites)),
@@ -183,7 +201,7 @@ def test_real_cli_refuses_before_fetching_anything(tmp_path: Path) -> None:
         assert server.request_log == []
     for result in results:
         assert_one_line_error(result.returncode, result.stderr, "error:")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["sites.toml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sites.toml", "stalled.toml"]
 
 
 @pytest.mark.slow

@@ -25,6 +25,7 @@ from .errors import UsageError
 _SETTING_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _OWN_PREFIX = "NEWSCRAWL_"
 _SECONDS = ("_TIMEOUT", "_DELAY", "_INTERVAL", "_SECONDS")  # durations Scrapy reads as floats
+MAX_DELAY = 3600  # seconds between two requests to a site; more would stall a run (as a site's `delay`)
 
 
 def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -204,12 +205,27 @@ def _type_problem(name: str, value: Any, default: Any) -> str | None:
     for kind, getter, problem in checks:
         if isinstance(default, kind):
             try:
-                getattr(probe, getter)(name)
+                number = getattr(probe, getter)(name)
             except (ValueError, TypeError):
                 return problem
             if kind is int and isinstance(value, float) and not value.is_integer():
                 return problem
+            if kind in (int, float) and not isinstance(default, bool):
+                return _range_problem(name, number)
             return None
+    return None
+
+
+def _range_problem(name: str, number: float) -> str | None:
+    """Numbers a crawl cannot run with: it would wait forever (a zero concurrency, an endless delay)."""
+    if not math.isfinite(number):
+        return "must be a finite number"
+    if name.endswith(_SECONDS) and number < 0:
+        return "must be a number of seconds >= 0"
+    if name.endswith("_DELAY") and number > MAX_DELAY:
+        return f"must be a number of seconds from 0 to {MAX_DELAY}"
+    if name.startswith("CONCURRENT_") and number < 1:
+        return "must be at least 1"
     return None
 
 

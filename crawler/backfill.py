@@ -22,7 +22,7 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -139,8 +139,10 @@ class Backfill:
 
     def __init__(self, inputs: list[Path], workers: ExtractionWorkers[PageJob, PageResult], filters: Filters,
                  max_bytes: int,
-                 read_page: Callable[[Path], PageJob | dict[str, Any]]) -> None:
+                 read_page: Callable[[Path], PageJob | dict[str, Any]],
+                 unreadable: Mapping[Path, str] | None = None) -> None:
         self.inputs = inputs
+        self.unreadable = unreadable or {}  # input -> its error, said without opening it (a FIFO blocks)
         self.workers = workers
         self.filters = filters
         self.max_bytes = max_bytes
@@ -175,10 +177,15 @@ class Backfill:
         since the previous job (records skipped on the way) and the job itself or the line to
         write in its place (the pool passes None jobs through in order)."""
         for index, path in enumerate(self.inputs):
-            if start is not None and index < start[0] or start is not None and index == start[0] \
-                    and not is_warc(path):
+            whole = not is_warc(path) or path in self.unreadable  # one line, no records inside
+            if start is not None and index < start[0] or start is not None and index == start[0] and whole:
                 continue
             delta: Counter[str] = Counter()
+            if path in self.unreadable:
+                delta["inputs"] += 1
+                error = {"input": str(path), "error": self.unreadable[path]}
+                yield ((index, 0), delta, error), None
+                continue
             if not is_warc(path):
                 delta["inputs"] += 1
                 item = self.read_page(path)

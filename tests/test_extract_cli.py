@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import gzip
+import os
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
-from tests.conftest import cli, json_lines
+import pytest
+
+from tests.conftest import ROOT, cli, json_lines
 from tests.pages import LOREM, article_html
 
 VI_TITLE = "Hội nghị toàn quốc tổng kết Ngành Tổ chức xây dựng Đảng"
@@ -150,3 +155,35 @@ def test_a_stray_control_character_does_not_lose_the_article(tmp_path: Path) -> 
         paragraphs = record["text"].split("\n")
         assert len(paragraphs) == 12 and paragraphs[5].startswith("The city council approved the new budget on")
         assert not any(ord(c) < 32 and c not in "\n\t" for c in record["text"])
+
+
+def without_permission_bypass() -> list[str]:
+    """As root, permission bits do not apply: run the command without the capabilities that bypass them."""
+    return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+
+
+@pytest.mark.slow  # a subprocess, without the permission bypass root has
+def test_fifo_and_unreadable_directory_are_error_lines_not_a_hang(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    (pages / "locked").mkdir(parents=True)
+    (pages / "a.html").write_text(article_html("A readable story"), encoding="utf-8")
+    (pages / "locked" / "b.html").write_text(article_html("A story in a locked folder"), encoding="utf-8")
+    os.mkfifo(pages / "pipe.html")
+    os.mkfifo(tmp_path / "named.html")
+    (pages / "locked").chmod(0)
+    try:
+        result = subprocess.run([*without_permission_bypass(), sys.executable, "-m", "crawler.cli", "extract",
+                                 str(pages), str(tmp_path / "named.html"), "-j", "0"], cwd=ROOT,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                                timeout=60)
+    finally:
+        (pages / "locked").chmod(0o755)
+    assert result.returncode == 1, result.stderr
+    lines = json_lines(result.stdout)
+    assert {line["input"]: line["error"] for line in lines if "error" in line} == {
+        str(pages / "locked"): "unreadable: directory not readable: Permission denied",
+        str(pages / "pipe.html"): "unreadable: not a regular file but a FIFO",
+        str(tmp_path / "named.html"): "unreadable: not a regular file but a FIFO",
+    }
+    assert [line["title"] for line in lines if "title" in line] == ["A readable story"]
+    assert "1 record, 3 error lines (no article) from 4 inputs" in result.stderr

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES, cli, run_cli
+from tests.conftest import FIXTURES, ROOT, cli, run_cli
+from tests.hostilesite import run_measured
+from tests.test_extract_cli import without_permission_bypass
 
 
 def good() -> dict[str, Any]:
@@ -100,3 +105,32 @@ def test_a_run_output_directory_validates(tmp_path: Path) -> None:
     result = cli("validate", str(tmp_path / "out"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip().splitlines()[-1] == "newscrawl validate: 1 files, 3 records: 3 valid, 0 invalid"
+
+
+@pytest.mark.slow  # a 1 GiB read and subprocesses
+def test_huge_line_fifo_and_locked_folder_neither_hang_nor_fill_memory(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.jsonl"
+    with huge.open("wb") as handle:  # 1 GiB without a newline (sparse: no disk used), then a good record
+        handle.truncate(1 << 30)
+        handle.seek(1 << 30)
+        handle.write(("\n" + json.dumps(good(), ensure_ascii=False) + "\n").encode("utf-8"))
+    result, peak_mb = run_measured("validate", str(huge), timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert f"{huge}:1: (record): longer than" in result.stdout and "1 valid, 1 invalid" in result.stdout
+    assert peak_mb < 300, f"validate held {peak_mb:.0f} MB for a 1 GiB line"
+    folder = tmp_path / "records"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "ok.jsonl").write_text(lines(good()), encoding="utf-8")
+    (folder / "locked" / "more.jsonl").write_text(lines(good()), encoding="utf-8")
+    os.mkfifo(folder / "pipe.jsonl")
+    (folder / "locked").chmod(0)
+    try:
+        listed = subprocess.run([*without_permission_bypass(), sys.executable, "-m", "crawler.cli", "validate",
+                                 str(folder)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                                capture_output=True, text=True, timeout=60)
+    finally:
+        (folder / "locked").chmod(0o755)
+    assert listed.returncode == 2, listed.stderr
+    assert f"{folder / 'locked'}: unreadable: directory not readable: Permission denied" in listed.stderr
+    assert f"{folder / 'pipe.jsonl'}: unreadable: not a regular file but a FIFO" in listed.stderr
+    assert "1 valid, 0 invalid, 2 files unreadable" in listed.stdout

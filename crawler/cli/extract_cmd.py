@@ -9,7 +9,6 @@ import re
 import sys
 import zlib
 from collections import Counter
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
@@ -26,6 +25,7 @@ from pipelines.workers import ExtractionWorkers, usable_cores
 
 from .checks import check_distinct, check_output, check_url, non_negative, one_line_errors, positive, seconds
 from .errors import UsageError
+from .inputs import find_inputs
 from .scrapy_run import partial_path
 
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
@@ -65,7 +65,11 @@ def run(args: argparse.Namespace) -> int:
     missing = [name for name in args.paths if not Path(name).exists()]
     if missing:  # a typo in a path is a bad argument, as in every command: exit 2, before any work
         raise UsageError(f"no such file or directory: {missing[0]!r}")
-    files = list(_inputs(args.paths))
+    inputs = find_inputs(args.paths, PAGE_SUFFIXES)
+    # What cannot be read (a FIFO, a directory that cannot be listed) is an input too: its error
+    # line comes first, and a resumed run counts positions over the same list.
+    unreadable = {path: f"unreadable: {why}" for path, why in inputs.unreadable}
+    files = [*unreadable, *inputs.files]
     if args.url and len(files) > 1:
         raise UsageError("--url gives one page's URL, but several input files were given")
     filters = _filters(args)
@@ -73,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
     many = len(files) >= 16 or any(is_warc(path) for path in files)
     jobs = args.jobs if args.jobs is not None else usable_cores() if many else 0
     workers: ExtractionWorkers[PageJob, PageResult] = ExtractionWorkers(jobs, analyze_page)
-    backfill = Backfill(files, workers, filters, args.max_bytes, lambda path: prepare(path, args.url, args.max_bytes))
+    backfill = Backfill(files, workers, filters, args.max_bytes, lambda path: prepare(path, args.url, args.max_bytes),
+                        unreadable)
     progress = resumed = None
     if out_path:
         # Written under a temporary name and renamed at the end, like the crawl's output: an
@@ -169,16 +174,6 @@ def prepare(path: Path, url: str | None, max_bytes: int) -> PageJob | dict[str, 
     except PageRejected as exc:
         return {"input": str(path), "error": f"{exc.reason}: {exc.detail}"}
     return PageJob(raw, body=body)
-
-
-def _inputs(paths: list[str]) -> Iterator[Path]:
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(PAGE_SUFFIXES))
-            yield from found
-        else:
-            yield path  # a file that cannot be read becomes an error line, not an abort
 
 
 def read_page(path: Path, url: str | None, max_bytes: int) -> tuple[RawPage, bytes]:

@@ -20,8 +20,10 @@ from typing import IO, Any
 from pipelines.validate import record_validator
 
 from .errors import UsageError
+from .inputs import Inputs, find_inputs
 
 SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+MAX_LINE = 32 << 20  # bytes; a record is far smaller (a page is at most 10 MiB, its text less)
 MAX_MESSAGE = 200  # jsonschema quotes the offending value: a whole article body would flood the terminal
 
 
@@ -44,10 +46,14 @@ class Tally:
 
 
 def run(args: argparse.Namespace) -> int:
-    files = input_files(args.paths)
+    inputs = input_files(args.paths)
     tally = Tally()
     out = sys.stdout
-    for path in files:
+    for path, why in inputs.unreadable:
+        tally.files += 1
+        tally.unreadable += 1
+        print(f"newscrawl validate: {path}: unreadable: {why}", file=sys.stderr)
+    for path in inputs.files:
         check_file(path, tally, out)
     print(
         f"newscrawl validate: {tally.files} files, {tally.records} records: "
@@ -58,29 +64,29 @@ def run(args: argparse.Namespace) -> int:
     return 2 if tally.unreadable else (1 if tally.bad else 0)
 
 
-def input_files(paths: list[str]) -> list[Path]:
+def input_files(paths: list[str]) -> Inputs:
     """Files named on the command line (any name) and record files found in directories."""
-    files: list[Path] = []
     for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            # `_manifest.jsonl` (a run's list of its parts) and hidden temporary files hold no records.
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(SUFFIXES)
-                           and not p.name.startswith(("_", ".")))
-            if not found:
-                raise UsageError(f"no .jsonl or .jsonl.gz files under {name!r}")
-            files += found
-        elif path.is_file():
-            files.append(path)
-        else:
+        if not Path(name).exists():
             raise UsageError(f"no such file or directory: {name!r}")
-    return files
+    # `_manifest.jsonl` (a run's list of its parts) and hidden temporary files hold no records.
+    inputs = find_inputs(paths, SUFFIXES, skip=("_", "."))
+    for name in paths:
+        if Path(name).is_dir() and not any(Path(name) in f.parents for f in inputs.files) \
+                and not any(p == Path(name) or Path(name) in p.parents for p, _ in inputs.unreadable):
+            raise UsageError(f"no .jsonl or .jsonl.gz files under {name!r}")
+    return inputs
 
 
 def check_file(path: Path, tally: Tally, out: IO[str]) -> None:
     tally.files += 1
     try:
         for number, line in _lines(path):
+            if line is None:
+                tally.records += 1
+                tally.bad += 1
+                out.write(f"{path}:{number}: (record): longer than {MAX_LINE} bytes, not read\n")
+                continue
             if not line.strip():
                 continue
             tally.records += 1
@@ -94,10 +100,20 @@ def check_file(path: Path, tally: Tally, out: IO[str]) -> None:
         print(f"newscrawl validate: {path}: unreadable: {exc}", file=sys.stderr)
 
 
-def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+def _lines(path: Path) -> Iterator[tuple[int, bytes | None]]:
+    """Numbered lines, read in bounded pieces: a line over MAX_LINE bytes (a huge file without a
+    newline) is None and skipped in 1 MiB chunks, never held whole in memory."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     with opener(path, "rb") as handle:
-        yield from enumerate(handle, start=1)
+        number = 0
+        while line := handle.readline(MAX_LINE + 1):
+            number += 1
+            if len(line) <= MAX_LINE:
+                yield number, line
+                continue
+            while line and not line.endswith(b"\n"):
+                line = handle.readline(1 << 20)
+            yield number, None
 
 
 def record_problems(line: bytes) -> list[tuple[str, str]]:

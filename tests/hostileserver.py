@@ -68,7 +68,7 @@ class HostileServer:
         self.name = name or host  # the host name URLs use (e.g. `localhost` for a second site)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._listener = socket.create_server((host, 0))
+        self._listener = socket.create_server((host, 0), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
         self._listener.settimeout(0.2)
         self._thread = threading.Thread(target=self._serve, daemon=True)
 

@@ -7,6 +7,8 @@ import base64
 import gzip
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from scrapy import Request
 
 from crawler.middlewares.secrets import CrossSiteSecretsMiddleware, UserinfoMiddleware, redact
 from pipelines.output import complete_parts, read_part
-from tests.conftest import json_lines, run_cli
+from tests.conftest import ROOT, json_lines, run_cli
 from tests.hostileserver import HostileServer, answer
 from tests.hostilesite import FAST, HealthySite, crawl, run_measured, story_path
 from tests.pages import article_html
@@ -206,3 +208,25 @@ def test_run_mode_keeps_default_authorization_from_other_hosts(tmp_path: Path) -
         assert dict(first.request_log)[story_path("moved")]["Authorization"] == f"Bearer {TOKEN}"
         assert "/robots.txt" in dict(second.request_log) and dict(second.request_log).get(story_path("landing"))
         assert all("Authorization" not in h for _, h in second.request_log), second.request_log
+
+
+def with_hosts_file(hosts: Path, argv: list[str]) -> list[str]:
+    """argv run with its own /etc/hosts, bind-mounted in a private mount namespace (a user namespace
+    too when not root): names the test controls, answered by the system's own resolver."""
+    namespaces = ["--mount"] if os.geteuid() == 0 else ["--user", "--map-root-user", "--mount"]
+    return ["unshare", *namespaces, "sh", "-c", 'mount --bind "$0" /etc/hosts && exec "$@"', str(hosts), *argv]
+
+
+def test_a_name_with_only_a_private_ipv6_answer_is_refused(tmp_path: Path) -> None:
+    """It has no IPv4 address, so an IPv4-only check found nothing and let it through; a resolver
+    that connects over IPv6 (TWISTED_DNS_RESOLVER below) then reached the private network."""
+    hosts = tmp_path / "hosts"
+    hosts.write_text("127.0.0.1 localhost\nfd00::7 v6only.newscrawl.test\n", encoding="utf-8")  # unique local
+    url = f"http://v6only.newscrawl.test:8080{story_path('v6')}"
+    argv = [sys.executable, "-m", "crawler.cli", "url", url, "-s", "NEWSCRAWL_REFUSE_PRIVATE=true",
+            "-s", "DOWNLOAD_TIMEOUT=5", "-s", "TWISTED_DNS_RESOLVER=scrapy.resolver.CachingHostnameResolver"]
+    result = subprocess.run(with_hosts_file(hosts, argv), cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "private_address: v6only.newscrawl.test resolves to fd00::7, a private address" in result.stderr, \
+        result.stderr

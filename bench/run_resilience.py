@@ -35,18 +35,23 @@ FAST = ("DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, CONCURRENT_REQUESTS_P
         "NEWSCRAWL_PART_RECORDS = 100")
 
 
-def nginx_requests() -> int:
-    with urllib.request.urlopen("http://127.0.0.10:8081/nginx_status", timeout=5) as response:
+def nginx_requests(port: int) -> int:
+    with urllib.request.urlopen(f"http://127.0.0.10:{port}/nginx_status", timeout=5) as response:
         return int(response.read().decode().splitlines()[2].split()[2])
 
 
-def sites_file(work: Path, farm: Path, extra: str = "") -> Path:
+def farm_port(farm: Path) -> int:
+    """The port the farm was generated for (generate.py --port; serve.sh serves it there)."""
+    return int(json.loads((farm / "farm.json").read_text()).get("port", 8081))
+
+
+def sites_file(work: Path, farm: Path, extra: str = "", output: str = "out") -> Path:
     farm_info = json.loads((farm / "farm.json").read_text())
-    count = farm_info["params"]["sites"]
+    count, port = farm_info["params"]["sites"], farm_port(farm)
     path = work / "farm.toml"
-    sites = "".join(f'\n[[site]]\nurl = "http://127.0.0.{10 + k}:8081/"\n' for k in range(1, count + 1))
-    run = f'[run]\noutput = "out"\nstate = "state"\nallow_private = true\nsettings = {{ {FAST}{extra} }}\n'
-    path.write_text(run + sites)
+    sites = "".join(f'\n[[site]]\nurl = "http://127.0.0.{10 + k}:{port}/"\n' for k in range(1, count + 1))
+    path.write_text(f'[run]\noutput = "{output}"\nstate = "state"\nallow_private = true\n'
+                    f"settings = {{ {FAST}{extra} }}\n{sites}")
     return path
 
 
@@ -97,10 +102,10 @@ def kill_runs(path: Path, kills: int, out: Path) -> list[float]:
     return moments
 
 
-def timed(cmd: list[str]) -> tuple[float, int, str]:
-    before, start = nginx_requests(), time.monotonic()
+def timed(cmd: list[str], port: int) -> tuple[float, int, str]:
+    before, start = nginx_requests(port), time.monotonic()
     result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    return time.monotonic() - start, nginx_requests() - before - 1, result.stderr[-800:]
+    return time.monotonic() - start, nginx_requests(port) - before - 1, result.stderr[-800:]
 
 
 def main() -> int:
@@ -118,9 +123,9 @@ def main() -> int:
     out = args.work / "out"
     moments = kill_runs(path, args.kills, out)
     after_kills = parts_summary(out, manifest)
-    wall, requests, _tail = timed(newscrawl("run", str(path)))
+    wall, requests, _tail = timed(newscrawl("run", str(path)), farm_port(args.farm))
     final = parts_summary(out, manifest)
-    wall2, requests2, _tail2 = timed(newscrawl("run", str(path)))
+    wall2, requests2, _tail2 = timed(newscrawl("run", str(path)), farm_port(args.farm))
     second = parts_summary(out, manifest)
     report = json.loads((args.work / "state" / "runs" / "last-run.json").read_text())
     print(json.dumps({

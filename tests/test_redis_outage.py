@@ -5,7 +5,6 @@ stops with a failure status and says why; running again completes it)."""
 from __future__ import annotations
 
 import json
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from redis import Redis
 from crawler.distributed.keys import RunKeys
 from tests.conftest import ROOT
 from tests.mockserver import MockServer
-from tests.test_distributed import ENV, free_port, outputs, wait_for_run, write_sites
+from tests.test_distributed import ENV, free_port, outputs, redis_server, wait_for_run, write_sites
 from tests.testsite import LocalNewsSite
 
 
@@ -38,8 +37,8 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        binary = shutil.which("redis-server")
-        assert binary, "redis-server is required (apt-get install redis-server; .ci/run installs it)"
+        binary = redis_server()
+        assert binary, "redis-server is required: apt-get install redis-server (.ci/run installs it)"
         self.proc = subprocess.Popen([binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
                                       "--appendonly", "yes" if self.appendonly else "no",
                                       "--dir", str(self.directory)], stdout=subprocess.DEVNULL)

@@ -6,9 +6,12 @@ exponential backoff (0.1 s doubling to 2 s) for up to NEWSCRAWL_REDIS_OUTAGE_MAX
 answer; a longer outage raises the error, and the scheduler then stops the run with
 finish reason `redis_unavailable` (crawler.distributed.scheduler). The retry policy
 remembers when the last outage ended: the scheduler gives the other workers time to renew
-their heartbeats before it takes their leases for dead.
+their heartbeats before it takes their leases for dead. A crawl's clients also check, on
+every new connection, that the run's marker key is still there: Redis back without it (no
+persistence) raises RunLost from then on, so nothing more is read from or written to an
+empty state (the scheduler stops the run as `redis_data_lost`).
 
-Settings read: REDIS_URL, NEWSCRAWL_REDIS_OUTAGE_MAX.
+Settings read: REDIS_URL, NEWSCRAWL_REDIS_OUTAGE_MAX, NEWSCRAWL_REDIS_CRAWL, NEWSCRAWL_RUN_ID.
 """
 
 from __future__ import annotations
@@ -40,7 +43,13 @@ class RunLost(RedisError):
 
 
 class OutageRetry(Retry):
-    """Retry a command for up to `patience` seconds of failures in a row, whatever their number."""
+    """Retry a command for up to `patience` seconds of failures in a row, whatever their number.
+
+    Also the client's connect hook (redis_connect_func): every new connection checks that the
+    run's marker key is still there. redis-py reconnects on its own, sometimes without a failed
+    command to show for it (a pooled socket found closed), so the check sits on connecting, the
+    one thing every outage ends with. A reconnect also counts as the end of an outage.
+    """
 
     def __init__(self, patience: float) -> None:
         # OSError: redis-py opens connections through this policy too, and a refused connect is
@@ -49,16 +58,24 @@ class OutageRetry(Retry):
                          supported_errors=(ConnectionError, TimeoutError, OSError))
         self.patience = patience
         self.recovered_at: float | None = None  # time.monotonic() when the last outage ended
-        self.outages = 0
-        self.client: Redis | None = None
-        self.marker: str | None = None  # a key of the run: absent after an outage means the run is lost
+        self.connects = 0
+        self.marker: str | None = None  # a key of the run: absent on a new connection means the run is lost
         self.lost: str | None = None
-
-    def watch(self, client: Redis, marker: str) -> None:
-        self.client, self.marker = client, marker
 
     def __deepcopy__(self, memo: dict[int, Any]) -> OutageRetry:
         return self  # redis-py copies the policy into each connection: one shared record of outages
+
+    def connected(self, conn: Any) -> None:
+        conn.on_connect()
+        if self.marker:
+            conn.send_command("EXISTS", self.marker)
+            if not int(conn.read_response()):
+                self.lost = ("Redis no longer has this run's keys (it restarted without persistence, or they "
+                             "were deleted): the run stops here")
+                raise RunLost(self.lost)
+        if self.connects:
+            self.recovered_at = time.monotonic()
+        self.connects += 1
 
     def call_with_retry(self, do: Callable[[], T], fail: Callable[[Exception], Any]) -> T:
         if self.lost:
@@ -80,35 +97,31 @@ class OutageRetry(Retry):
                 time.sleep(min(self._backoff.compute(failures), max(0.0, started + self.patience - now)))
                 continue
             if failures:
-                self.outages += 1
                 self.recovered_at = time.monotonic()
                 logger.warning("Redis is back after %.1f s", self.recovered_at - started)
-                if self.client is not None and self.marker and not self.client.exists(self.marker):
-                    self.lost = ("Redis came back without this run's keys (it restarted without persistence, "
-                                 "or they were deleted): the run stops here")
-                    raise RunLost(self.lost)
             return result
 
 
-def redis_client(url: str, patience: float = DEFAULT_OUTAGE_MAX) -> Redis:
-    """A client that rides out outages up to `patience` seconds (0: fails at once)."""
-    retry = OutageRetry(patience) if patience > 0 else Retry(NoBackoff(), 0)
+def redis_client(url: str, patience: float = DEFAULT_OUTAGE_MAX, marker: str | None = None) -> Redis:
+    """A client that rides out outages up to `patience` seconds (0: fails at once) and, given a
+    run's marker key, raises RunLost on any connection that finds it gone."""
+    if patience <= 0:
+        return Redis.from_url(url, socket_connect_timeout=CONNECT_TIMEOUT, socket_timeout=COMMAND_TIMEOUT,
+                              retry=Retry(NoBackoff(), 0))
+    retry = OutageRetry(patience)
+    retry.marker = marker
     return Redis.from_url(url, socket_connect_timeout=CONNECT_TIMEOUT, socket_timeout=COMMAND_TIMEOUT,
-                          retry=retry, health_check_interval=30)
+                          retry=retry, health_check_interval=30, redis_connect_func=retry.connected)
 
 
 def from_settings(settings: BaseSettings) -> Redis:
-    """The client of a crawl's component; during a run it also checks, after each outage,
+    """The client of a crawl's component; during a run each of its connections first checks
     that Redis still has the run (RunLost if not)."""
     from .keys import RunKeys
 
-    client = redis_client(settings.get("REDIS_URL"),
-                          settings.getfloat("NEWSCRAWL_REDIS_OUTAGE_MAX", DEFAULT_OUTAGE_MAX))
     crawl, run = settings.get("NEWSCRAWL_REDIS_CRAWL"), settings.get("NEWSCRAWL_RUN_ID")
-    retry = client.get_retry()
-    if crawl and run and isinstance(retry, OutageRetry):
-        retry.watch(client, RunKeys(crawl, run).marker)
-    return client
+    patience = settings.getfloat("NEWSCRAWL_REDIS_OUTAGE_MAX", DEFAULT_OUTAGE_MAX)
+    return redis_client(settings.get("REDIS_URL"), patience, RunKeys(crawl, run).marker if crawl and run else None)
 
 
 def checked_client(url: str) -> Redis:

@@ -251,7 +251,7 @@ class PartWriterPipeline:
         if self.state is not None:
             try:
                 self.state.apply_part(str(final.relative_to(self.root)), written, _now())
-            except Exception as exc:  # noqa: BLE001  OSError, sqlite3.Error, RedisError: the state's own errors
+            except Exception as exc:
                 # The part is complete and listed: the next run marks it (recover). Stop here.
                 self.fail(exc, f"recording the output part {final} in the state (the next run does)", 0)
                 return False

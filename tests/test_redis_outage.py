@@ -9,8 +9,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from redis import Redis
@@ -20,6 +21,8 @@ from tests.conftest import ROOT
 from tests.mockserver import MockServer
 from tests.test_distributed import ENV, free_port, outputs, redis_server, wait_for_run, write_sites
 from tests.testsite import LocalNewsSite
+
+pytestmark = pytest.mark.slow  # end-to-end: real runs and a real redis-server, killed and restarted
 
 
 class RedisServer:

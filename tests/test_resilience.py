@@ -11,16 +11,21 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
 from pipelines import manifest
-from pipelines.normalization.urls import dedup_key
+from pipelines.contracts.urls import dedup_key
 from pipelines.output import complete_parts, read_part
 from tests.conftest import ROOT
 from tests.mockserver import MockServer
 from tests.smalldisk import SmallDisk
 from tests.testsite import LocalNewsSite
 
+pytestmark = pytest.mark.slow  # end-to-end: real runs in subprocesses, a real small filesystem
+
 NEWEST = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(hours=1)
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+FAST = "DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, NEWSCRAWL_WORKERS = 0"
 
 
 def sites_file(tmp_path: Path, base: str, output: Path | str = "out", part_records: int = 5,
@@ -30,7 +35,7 @@ def sites_file(tmp_path: Path, base: str, output: Path | str = "out", part_recor
 output = "{output}"
 state = "state"
 allow_private = true
-settings = {{ DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, NEWSCRAWL_PART_RECORDS = {part_records}, NEWSCRAWL_WORKERS = 0 }}
+settings = {{ {FAST}, NEWSCRAWL_PART_RECORDS = {part_records} }}
 
 [[site]]
 url = "{base}/"
@@ -99,7 +104,7 @@ def test_two_runs_of_one_sites_file_at_once_one_refuses(server: MockServer, tmp_
                               stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [(proc.wait(timeout=180), proc.communicate()[1]) for proc in procs]
     assert sorted(code for code, _ in results) == [0, 2], results
-    winner = next(proc for proc, (code, _) in zip(procs, results) if code == 0)
+    winner = next(proc for proc, (code, _) in zip(procs, results, strict=True) if code == 0)
     refused = next(err for code, err in results if code == 2)
     assert "another run is using the state directory" in refused and f"pid {winner.pid}" in refused
     assert len(refused.strip().splitlines()) == 1

@@ -167,6 +167,7 @@ def _disk_text(root: Path) -> str:
     return "\n".join(texts)
 
 
+@pytest.mark.slow
 def test_no_credentials_written_to_disk_in_run_mode(tmp_path: Path) -> None:
     conf = tmp_path / "conf"  # the sites files hold the secrets; everything the runs write is under data/
     conf.mkdir()
@@ -196,6 +197,7 @@ def test_no_credentials_written_to_disk_in_run_mode(tmp_path: Path) -> None:
     assert not [secret for secret in (*SECRETS, *encoded) if secret in written]
 
 
+@pytest.mark.slow
 def test_run_mode_keeps_default_authorization_from_other_hosts(tmp_path: Path) -> None:
     with HostileServer() as first, HostileServer(name="localhost") as second:
         site = HealthySite(first)
@@ -217,6 +219,7 @@ def with_hosts_file(hosts: Path, argv: list[str]) -> list[str]:
     return ["unshare", *namespaces, "sh", "-c", 'mount --bind "$0" /etc/hosts && exec "$@"', str(hosts), *argv]
 
 
+@pytest.mark.slow
 def test_a_name_with_only_a_private_ipv6_answer_is_refused(tmp_path: Path) -> None:
     """It has no IPv4 address, so an IPv4-only check found nothing and let it through; a resolver
     that connects over IPv6 (TWISTED_DNS_RESOLVER below) then reached the private network."""

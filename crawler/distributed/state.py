@@ -55,11 +55,11 @@ class RedisStateStore:
 
     def forget_part(self, part: str) -> int:
         """Unmark the articles whose latest record is in `part` (found damaged)."""
-        keys = [key for key, raw in self.server.hscan_iter(self.articles)  # type: ignore[attr-defined]
+        keys = [key for key, raw in self.server.hscan_iter(self.articles)
                 if json.loads(raw).get("part") == part]
         if keys:
-            self.server.hdel(self.articles, *keys)  # type: ignore[attr-defined]
-        self.server.srem(self.parts, part)  # type: ignore[attr-defined]
+            self.server.hdel(self.articles, *keys)
+        self.server.srem(self.parts, part)
         return len(keys)
 
     def update_watermark(self, site: str, newest_published: str | None, when: str) -> None:

@@ -74,3 +74,57 @@ def test_language_model_without_a_writable_cache(tmp_path: Path, monkeypatch: py
     arrays, meta = langid_model._load_arrays()
     assert not isinstance(arrays["nextmove"], __import__("numpy").memmap)  # read from the xz file
     assert meta["classes"] and meta["depth"] >= 4
+
+
+# The byline candidates as the XPath that the Python walk replaced selected them.
+_BYLINE_XPATH = (
+    ".//*[contains(@class,'byline') or contains(@class,'Byline') or contains(@class,'uthor') "
+    "or contains(@class,'autor') or contains(@class,'auteur') or contains(@class,'writer') "
+    "or contains(@class,'reporter') or contains(@class,'journalist') or contains(@class,'tac-gia') "
+    "or contains(@id,'uthor') or contains(@id,'byline') or @rel='author' or @data-role='author' "
+    "or contains(concat(' ',normalize-space(@itemprop),' '),' author ') "
+    "or self::address[not(contains(@class,'publisher'))]]"
+    " | .//a[contains(@href,'/author/') or contains(@href,'/authors/') or contains(@href,'/autor/') "
+    "or contains(@href,'/autoren/') or contains(@href,'/auteur/') or contains(@href,'/journalist/') "
+    "or contains(@href,'/writers/') or contains(@href,'/by/') or contains(@href,'/tac-gia/')] | .//h1"
+)
+_BYLINE_EDGES = """<html><body><div class="Byline">A</div><h1 class=author>T</h1><address>x</address>
+<address class="site publisher">p</address><address class="x">q</address><span id="coauthors">B</span>
+<span rel=author>C</span><span rel="author me">no</span><span data-role=author>D</span>
+<span itemprop="  author\tname ">E</span><span itemprop="authorName">no</span><span itemprop="a\xa0author">no</span>
+<a href="/news/by/jane">F</a><a href="/By/jane">no</a><a>no href</a><p class="tac-gia-x"><b>G</b></p>
+<div class="writers"><a href="/authors/x">H</a></div><section id="byline"><h1>I</h1></section></body></html>"""
+
+
+def _fixture_pages() -> list[str]:
+    import gzip
+
+    root = Path(__file__).parent / "fixtures"
+    pages = [_BYLINE_EDGES]
+    for path in sorted(root.glob("*/*.html.gz")) + sorted(root.glob("*/*.html")):
+        raw = path.read_bytes()
+        pages.append((gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8", "replace"))
+    return pages
+
+
+def test_byline_candidates_are_the_xpaths_selection() -> None:
+    from lxml import etree
+
+    from pipelines.extraction.visible_byline import _candidates, _headline_block
+
+    reference = etree.XPath(_BYLINE_XPATH)
+    pages = _fixture_pages()
+    assert len(pages) > 20
+    compared = 0
+    for html in pages:
+        tree = parse_html(html)
+        body = tree.find("body")
+        for scope in (tree, body, _headline_block(body) if body is not None else None):
+            if scope is None:
+                continue
+            expected = reference(scope)
+            found = _candidates(scope)
+            assert len(found) == len(expected)
+            assert all(a is b for a, b in zip(found, expected, strict=True))
+            compared += len(expected)
+    assert compared > 100

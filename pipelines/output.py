@@ -39,7 +39,7 @@ from twisted.internet import task
 
 from pipelines.contracts.items import ArticleRecord
 from pipelines.contracts.signals import part_completed
-from pipelines.contracts.urls import dedup_key
+from pipelines.contracts.urls import dedup_key, site_of
 
 from . import manifest
 from .state import StateStore, Written, open_state_store
@@ -198,6 +198,7 @@ class PartWriterPipeline:
             if item.site not in self.pending_newest or published > self.pending_newest[item.site]:
                 self.pending_newest[item.site] = published
         if len(self.pending) >= self.max_records and not self.finish_part():
+            self._count_discarded(item.requested_url or item.url, -1)  # dropped now: never counted as written
             raise DropItem(f"{OUTPUT_ERROR}: its part could not be completed: {item.url}")
         return item
 
@@ -272,8 +273,17 @@ class PartWriterPipeline:
         self.gz = self.handle = None
         name = f"part-{self.part_number:05d}.jsonl.gz"
         (self.run_dir / f".{name}{TMP_SUFFIX}").unlink(missing_ok=True)
+        for url in self.requested:
+            self._count_discarded(url, 1)
         self.pending, self.requested, self.pending_newest = [], [], {}
         self.fail(exc, doing, records)
+
+    def _count_discarded(self, url: str, count: int) -> None:
+        # Records are counted as their site's articles once they pass here; the run report's `new`
+        # takes discarded ones off again (crawler/extensions/summary.py): it says what the parts hold.
+        site = site_of(url)
+        if site and self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"newscrawl/site/{site}/discarded", count)
 
     def fail(self, exc: BaseException, doing: str, discarded: int, stop: bool = True) -> None:
         """Record the first write error, say it once, and stop the run."""

@@ -88,6 +88,8 @@ def test_full_output_disk_stops_the_run_and_the_rerun_loses_nothing(server: Mock
         assert_consistent(out, tmp_path / "state")
         report = json.loads((tmp_path / "state" / "runs" / "last-run.json").read_text())
         assert report["finish_reason"] == "output_error" and report["sites"]["127.0.0.1"]["status"] == "incomplete"
+        assert report["sites"]["127.0.0.1"]["new"] == len(written), "new counts discarded records"
+        assert f"newscrawl run: {len(written)} new records under" in first.stderr
         disk.free()
         second = run(disk.command(newscrawl("run", str(path))))
         assert second.returncode == 0, second.stderr

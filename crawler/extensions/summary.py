@@ -207,7 +207,7 @@ def run_report(summary: dict[str, Any], settings: BaseSettings) -> dict[str, Any
     for site in settings.getlist("NEWSCRAWL_SITES"):
         entry = summary["sites"].get(site_of(site["urls"][0]) or "", {})
         failed = entry.get("failed", {})
-        new = entry.get("articles", 0)
+        new = entry.get("articles", 0) - entry.get("discarded", 0)  # parts discarded on a write error
         seen = entry.get("skipped", {}).get("seen_before", 0)
         nothing_fetched = entry.get("pages", 0) == 0
         status = "failed" if nothing_fetched or (new == 0 and seen == 0 and failed) else "ok"

@@ -121,7 +121,10 @@ def run(paths: list[str], timer: StageTimer) -> tuple[int, float]:
     from crawler.pageanalysis import analyze_page
     from pipelines.workers import ExtractionWorkers
 
-    files = list(extract_cmd._inputs(paths))
+    if hasattr(extract_cmd, "find_inputs"):
+        files = list(extract_cmd.find_inputs(paths, extract_cmd.PAGE_SUFFIXES).files)
+    else:  # revisions before crawler/cli/inputs.py
+        files = list(extract_cmd._inputs(paths))
     backfill = Backfill(files, ExtractionWorkers(0, analyze_page), Filters(), 10 << 20,
                         lambda path: extract_cmd.prepare(path, None, 10 << 20))
     start = time.process_time()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml.html import HtmlElement
 
@@ -43,6 +44,7 @@ _MARKS_ONLY = re.compile(r"^[\s:|\-–—·•/,;.]{1,4}$")
 _NOT_ALNUM = re.compile(r"[\W_]+")  # exactly the characters str.isalnum() rejects
 
 
+@lru_cache(maxsize=4096)  # a page asks for the same keys again and again (link texts, lines, titles)
 def squash(text: str | None) -> str:
     """Comparison key: NFKC, case-folded, only letters and digits."""
     if not text:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _CJK = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _SOUTHEAST = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+")  # Thai, Lao, Myanmar, Khmer
@@ -25,6 +26,7 @@ _WORD = re.compile(r"[\w\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u06
 _CHARS_PER_WORD = 4
 
 
+@lru_cache(maxsize=4)  # the classifier and the record count the same body text
 def count_words(text: str) -> int:
     """Words in `text`, counted the way its script separates them (see the module doc)."""
     if not text:

@@ -128,3 +128,21 @@ def test_byline_candidates_are_the_xpaths_selection() -> None:
             assert all(a is b for a, b in zip(found, expected, strict=True))
             compared += len(expected)
     assert compared > 100
+
+
+def test_rights_notice_search_finds_the_lines_the_plain_alternation_found() -> None:
+    import re
+
+    from pipelines.extraction.boilerplate import _rights
+    from pipelines.languages import words
+
+    phrases = sorted(words("boilerplate", "rights"), key=len, reverse=True)
+    plain = re.compile("|".join(re.escape(p) for p in phrases), re.I)
+    lines = [*phrases, *(p.upper() for p in phrases), *(f"© 2024 Example. {p.title()}." for p in phrases),
+             *(p[:-1] for p in phrases), "ALL RIGHTS RESERVED", "All ri ghts reserved", "alle Rechte vorbehalten",
+             "Bản quyền thuộc về Báo X", "ALLE RECHTE VORBEHALTEN", "No part of this PUBLICATION may be reproduced",
+             "Tüm hakları saklıdır", "TÜM HAKLARI SAKLIDIR", "ΜΕ ΕΠΙΦΎΛΑΞΗ ΠΑΝΤΌΣ ΔΙΚΑΙΏΜΑΤΟΣ", "all rights"]
+    lines += [line for html in _fixture_pages()[:12] for line in parse_html(html).text_content().splitlines()]
+    found = [bool(_rights().search(line)) for line in lines]
+    assert found == [bool(plain.search(line)) for line in lines]
+    assert 0 < sum(found) < len(lines)

@@ -67,11 +67,38 @@ _ANYWHERE = tuple((words, re.compile(rule, re.I)) for words, rule in (
 ))
 
 
+_Trie = dict[str, "_Trie"]
+
+
 @cache
 def _rights() -> re.Pattern[str]:
-    """`All rights reserved`, `무단 전재 및 재배포 금지`, `版權所有`: every language file's rights notices."""
-    phrases = sorted(words("boilerplate", "rights"), key=len, reverse=True)
-    return re.compile("|".join(re.escape(p) for p in phrases), re.I)
+    """`All rights reserved`, `무단 전재 및 재배포 금지`, `版權所有`: every language file's rights notices.
+
+    Searched on every short line of every body: as one alternation of ~40 case-blind phrases
+    it cost ~30 µs a line, the regex engine entering every phrase at every position. The same
+    phrases as a trie behind a look-ahead for their first letters find the same lines (same
+    characters, same flag) three times faster."""
+    phrases = {p for p in words("boilerplate", "rights") if p}
+    firsts = "".join(sorted({p[0] for p in phrases}))
+    return re.compile(f"(?=[{re.escape(firsts)}]){_trie(phrases)}", re.I)
+
+
+def _trie(phrases: set[str]) -> str:
+    """A regex matching where any of the phrases starts (not necessarily the longest one)."""
+    root: _Trie = {}
+    for phrase in phrases:
+        node = root
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def alternatives(node: _Trie) -> str:
+        if "" in node:  # a phrase ends here: a longer one adds no line
+            return ""
+        alts = [re.escape(char) + alternatives(rest) for char, rest in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+
+    return alternatives(root)
 
 
 def is_boilerplate(line: str) -> bool:

@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "bench" / "eval"))  # vendored copy of ../shared/e
 
 from score import author_set, set_f1  # type: ignore[import-not-found]  # noqa: E402
 
-from pipelines.contracts.items import RawPage  # noqa: E402
+from crawler.items import RawPage  # noqa: E402
 from pipelines.errors import PageRejected  # noqa: E402
 from pipelines.extraction import body as body_mod  # noqa: E402
 from pipelines.extraction.document import decode_html  # noqa: E402

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "bench" / "eval"))  # vendored copy of ../shared/e
 
 from score import date_checks  # type: ignore[import-not-found]  # noqa: E402
 
-from pipelines.contracts.items import ExtractedArticle  # noqa: E402
+from crawler.items import ExtractedArticle  # noqa: E402
 from pipelines.errors import PageRejected  # noqa: E402
 from pipelines.extraction.datefinder import declared_locale, find_dates  # noqa: E402
 from pipelines.extraction.document import decode_html, parse_html  # noqa: E402

@@ -48,7 +48,7 @@ def extract_page(path: str) -> dict[str, Any]:
     """One saved page as `newscrawl extract PAGE` reads it: a file URL, fetched now."""
     import gzip
 
-    from pipelines.contracts.items import RawPage
+    from crawler.items import RawPage
     from pipelines.errors import PageRejected
     from pipelines.extraction.document import decode_html
     from pipelines.process import process_page

@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import contextlib  # noqa: E402
 
+from crawler.items import RawPage  # noqa: E402
 from crawler.pageanalysis import PageJob, PageResult, analyze_page  # noqa: E402
-from pipelines.contracts.items import RawPage  # noqa: E402
 from pipelines.errors import PageRejected  # noqa: E402
 from pipelines.process import process_page  # noqa: E402
 from pipelines.workers import ExtractionWorkers  # noqa: E402
@@ -44,7 +44,7 @@ def pages(data: Path) -> list[tuple[Path, bytes]]:
 CEILING = """
 import sys, multiprocessing
 from pathlib import Path
-from pipelines.contracts.items import RawPage
+from crawler.items import RawPage
 from pipelines.errors import PageRejected
 from pipelines.extraction.document import decode_html
 from pipelines.process import process_page

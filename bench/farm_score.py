@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from pipelines.contracts.urls import dedup_key
+from crawler.urls import dedup_key
 
 
 def load(path: Path) -> list[dict]:

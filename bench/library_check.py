@@ -29,7 +29,7 @@ from w3lib.url import canonicalize_url  # noqa: E402
 
 from crawler.discovery.feeds import parse_feed  # noqa: E402
 from crawler.discovery.sitemaps import parse_sitemap  # noqa: E402
-from pipelines.contracts.urls import dedup_key  # noqa: E402
+from crawler.urls import dedup_key  # noqa: E402
 
 
 def corpus(shared: Path) -> list[str]:

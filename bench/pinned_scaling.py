@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" if (ROOT.parent / "shared").exists() else Path("/work/shared")
 sys.path.insert(0, str(ROOT))
 from bench.farm_score import load  # noqa: E402
-from pipelines.contracts.urls import dedup_key  # noqa: E402
+from crawler.urls import dedup_key  # noqa: E402
 
 SETTINGS = ("DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, CONCURRENT_REQUESTS_PER_DOMAIN = 8, "
             "NEWSCRAWL_PART_RECORDS = 50, NEWSCRAWL_REDIS_IDLE_CLOSE = 3")

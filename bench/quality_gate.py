@@ -47,8 +47,8 @@ import devsets_gate  # noqa: E402
 import metadata_eval  # noqa: E402
 import metric  # type: ignore[import-not-found]  # noqa: E402  (bench/eval)
 
+from crawler.items import RawPage  # noqa: E402
 from crawler.sitefixtures import field_mismatches, load_site_fixtures, run_fixture  # noqa: E402
-from pipelines.contracts.items import RawPage  # noqa: E402
 from pipelines.errors import PageRejected  # noqa: E402
 from pipelines.extraction.document import decode_html  # noqa: E402
 from pipelines.process import process_page  # noqa: E402

@@ -29,7 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.farm_score import load  # noqa: E402
-from pipelines.contracts.urls import dedup_key  # noqa: E402
+from crawler.urls import dedup_key  # noqa: E402
 
 FAST = ("DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, CONCURRENT_REQUESTS_PER_DOMAIN = 8, "
         "NEWSCRAWL_PART_RECORDS = 100")

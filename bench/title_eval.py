@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "bench" / "eval"))  # vendored copy of ../shared/e
 from devsplit import half_of  # type: ignore[import-not-found]  # noqa: E402
 from score import norm_text  # type: ignore[import-not-found]  # noqa: E402
 
-from pipelines.contracts.items import RawPage  # noqa: E402
+from crawler.items import RawPage  # noqa: E402
 from pipelines.errors import PageRejected  # noqa: E402
 from pipelines.extract import resolve_profile  # noqa: E402
 from pipelines.extraction.document import decode_html, parse_html  # noqa: E402

@@ -1,3 +1,4 @@
-"""newscrawl: the Scrapy project (settings, spiders, discovery, middlewares, extensions, CLI)."""
+"""newscrawl: the Scrapy project (items, site profiles, settings, spiders, discovery, middlewares,
+extensions, CLI)."""
 
 __version__ = "0.1.0"

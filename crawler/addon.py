@@ -20,7 +20,7 @@ from typing import Any
 from scrapy.settings import BaseSettings
 
 from crawler.sitesfile import RunConfig, SiteConfig, load_sites_file
-from pipelines.contracts.urls import site_of
+from crawler.urls import site_of
 from pipelines.output import new_run_id
 
 

@@ -7,7 +7,7 @@
         print(record["title"], record["published_at"])
     run = crawl(urls=["https://example.com/news/a.html"], on_record=print)  # these pages only
     print(run.failures, run.summary["articles"])
-    assert validate(record) == []  # the record matches pipelines/contracts/record.schema.json
+    assert validate(record) == []  # the record matches crawler/record.schema.json
 
 Records are dicts with the fields of the record schema (README, "Record"). A crawl runs in
 a child process, as `newscrawl crawl` would (Twisted's reactor runs once per process, so
@@ -40,11 +40,11 @@ def extract(html: str | bytes, url: str, *, fetched_at: str | datetime | None = 
     `url` is the address the page was fetched from (`fetched_url`; the record's `url` is the
     page's `<link rel=canonical>` when it has one); `fetched_at` defaults to now;
     `content_type` (the HTTP header) helps decode bytes; `profile` names a site profile
-    (pipelines/contracts/profiles). Raises PageRejected, whose `reason` is the code the crawl counts
+    (crawler/profiles). Raises PageRejected, whose `reason` is the code the crawl counts
     (`not_article`, `empty`, `not_html`, `blocked`, ...), and ValueError for a bad URL.
     """
+    from crawler.items import RawPage
     from crawler.pageanalysis import PageJob, analyze_page
-    from pipelines.contracts.items import RawPage
 
     _checked_url(url)
     when = fetched_at or datetime.now(timezone.utc)

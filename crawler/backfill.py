@@ -28,10 +28,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from crawler.items import RawPage
 from crawler.pageanalysis import PageJob, PageResult
+from crawler.urls import dedup_key, host_of
 from crawler.warcinput import FetchedPage, is_warc, responses
-from pipelines.contracts.items import RawPage
-from pipelines.contracts.urls import dedup_key, host_of
 from pipelines.workers import ExtractionWorkers
 
 # (input index, WARC record offset): everything up to and including it is written. A page

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from pipelines.contracts.items import RECORD_FIELDS, SCHEMA_VERSION
+from crawler.items import RECORD_FIELDS, SCHEMA_VERSION
 
 MAX_ROWS = 40  # rows of a count table in the markdown; the JSON has them all
 
@@ -120,7 +120,7 @@ def markdown(card: dict[str, Any]) -> str:
         (
             f"{card['records']} article records (schema version {card['schema_version']}, "
             "[`record.schema.json`](https://github.com/newscrawl/newscrawl/blob/main/"
-            "pipelines/contracts/record.schema.json)) "
+            "crawler/record.schema.json)) "
             f"exported as {card.get('format')} from {card.get('parts')} complete parts, partitioned by "
             f"{', '.join(card.get('partitioned_by') or []) or 'nothing'} ({card.get('files')} files)."
         ),

@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from crawler.datacard import CardStats
+from crawler.items import RECORD_FIELDS
 from pipelines import manifest
-from pipelines.contracts.items import RECORD_FIELDS
 from pipelines.output import complete_parts, read_part
 
 if TYPE_CHECKING:

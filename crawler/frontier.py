@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from pipelines.contracts.urls import canonical_url, dedup_key, site_of
+from crawler.urls import canonical_url, dedup_key, site_of
 from pipelines.normalization.dates import DateContext, parse_date
 from pipelines.state import Written
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from crawler.discovery.feeds import feed_links
 from crawler.discovery.links import page_links
+from crawler.items import ArticleRecord, RawPage
+from crawler.profiles import PROFILES
 from crawler.spiders.pagesignals import looks_like_article
-from pipelines.contracts.items import ArticleRecord, RawPage
-from pipelines.contracts.profiles import PROFILES
 from pipelines.errors import PageRejected
 from pipelines.extraction.document import decode_html, parse_html
 from pipelines.process import process_page

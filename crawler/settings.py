@@ -3,7 +3,7 @@
 Our own keys start with NEWSCRAWL_. Override any of them with `-s NAME=VALUE`.
 """
 
-from pipelines.contracts.items import RECORD_FIELDS
+from crawler.items import RECORD_FIELDS
 
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["crawler.spiders"]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipelines.contracts.items import RawPage
+from crawler.items import RawPage
 from pipelines.extraction.document import decode_html
 from pipelines.process import process_page
 

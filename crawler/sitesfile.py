@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawler.profiles import PROFILES
 from crawler.starturls import InvalidURL, check_start_url
-from pipelines.contracts.profiles import PROFILES
-from pipelines.contracts.urls import site_of
+from crawler.urls import site_of
 from pipelines.limits import parse_since
 
 RUN_KEYS = {

@@ -9,8 +9,8 @@ from redis.exceptions import RedisError
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
-from pipelines.contracts.items import ArticleRecord
-from pipelines.contracts.urls import dedup_key
+from crawler.items import ArticleRecord
+from crawler.urls import dedup_key
 
 from .state import StateStore, open_state_store
 

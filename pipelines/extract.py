@@ -9,9 +9,9 @@ from lxml.html import HtmlElement
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from pipelines.contracts.items import DateCandidate, ExtractedArticle, RawPage
-from pipelines.contracts.profiles import SiteProfile, get_profile, profile_for_host
-from pipelines.contracts.urls import host_of
+from crawler.items import DateCandidate, ExtractedArticle, RawPage
+from crawler.profiles import SiteProfile, get_profile, profile_for_host
+from crawler.urls import host_of
 
 from .errors import PageRejected
 from .extraction import body as body_mod

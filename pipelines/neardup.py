@@ -26,8 +26,8 @@ from datasketch import MinHash, MinHashLSH
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
-from pipelines.contracts.items import ArticleRecord
-from pipelines.contracts.urls import dedup_key
+from crawler.items import ArticleRecord
+from crawler.urls import dedup_key
 
 from .neardup_store import Entry, NearDupStore, open_store
 

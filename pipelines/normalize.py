@@ -10,9 +10,9 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from pipelines.contracts.items import ArticleRecord, DateCandidate, ExtractedArticle
-from pipelines.contracts.profiles import SiteProfile, get_profile
-from pipelines.contracts.urls import canonical_url, host_of, site_of
+from crawler.items import ArticleRecord, DateCandidate, ExtractedArticle
+from crawler.profiles import SiteProfile, get_profile
+from crawler.urls import canonical_url, host_of, site_of
 
 from .normalization.dates import DateContext, ParsedDate, parse_date
 from .normalization.datewords import language_fact

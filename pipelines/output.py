@@ -37,9 +37,9 @@ from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from pipelines.contracts.items import ArticleRecord
-from pipelines.contracts.signals import part_completed
-from pipelines.contracts.urls import dedup_key, site_of
+from crawler.items import ArticleRecord
+from crawler.signals import part_completed
+from crawler.urls import dedup_key, site_of
 
 from . import manifest
 from .state import StateStore, Written, open_state_store

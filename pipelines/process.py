@@ -15,7 +15,7 @@ from lxml.html import HtmlElement
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from pipelines.contracts.items import ArticleRecord, RawPage
+from crawler.items import ArticleRecord, RawPage
 
 from .errors import PageRejected
 from .extract import extract_article

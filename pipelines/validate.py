@@ -1,4 +1,4 @@
-"""The published record JSON Schema (pipelines/contracts/record.schema.json), as messages:
+"""The published record JSON Schema (crawler/record.schema.json), as messages:
 read by process_page (every record) and `newscrawl validate` (files)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 
 @lru_cache(maxsize=1)
 def record_validator() -> Draft202012Validator:
-    schema = json.loads(files("pipelines.contracts").joinpath("record.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(files("crawler").joinpath("record.schema.json").read_text(encoding="utf-8"))
     return Draft202012Validator(schema)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 
-from pipelines.contracts.items import RawPage
+from crawler.items import RawPage
 
 from .errors import PageRejected
 from .process import process_page

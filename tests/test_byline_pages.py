@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.contracts.items import RawPage
+from crawler.items import RawPage
 from pipelines.extraction.document import decode_html
 from pipelines.process import process_page
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
+from crawler.items import RawPage
 from crawler.pageanalysis import PageJob
 from crawler.pageanalysis import analyze_page as analyze
-from pipelines.contracts.items import RawPage
 from tests.ccnews import TRUNCATE_AT, Capture, write_warc
 from tests.conftest import json_lines, run_cli
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pipelines.contracts.items import DateCandidate
+from crawler.items import DateCandidate
 from pipelines.extraction.datefinder import find_dates
 from pipelines.extraction.document import parse_html
 from pipelines.extraction.structured import read_structured

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pipelines.contracts.items import ExtractedArticle
+from crawler.items import ExtractedArticle
 from pipelines.extraction.datefinder import declared_locale, find_dates
 from pipelines.extraction.document import decode_html, parse_html
 from pipelines.extraction.metadata import read_facts

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.contracts.profiles import get_profile
+from crawler.profiles import get_profile
 from pipelines.normalization.dates import DateContext, parse_date
 
 ICT = timezone(timedelta(hours=7))
@@ -82,7 +82,7 @@ def test_utc_stamp_shown_in_site_time_only_for_profiled_sites() -> None:
 
 
 def test_published_later_than_modified_is_distrusted_unless_the_url_agrees() -> None:
-    from pipelines.contracts.items import DateCandidate
+    from crawler.items import DateCandidate
     from pipelines.normalize import choose_dates
 
     ctx = DateContext(base=datetime(2026, 1, 1, tzinfo=UTC))
@@ -214,7 +214,7 @@ def test_month_name_clash_is_settled_by_the_page_language() -> None:
 
 
 def test_structured_date_with_an_offset_is_never_discarded_for_a_weaker_signal() -> None:
-    from pipelines.contracts.items import DateCandidate
+    from crawler.items import DateCandidate
     from pipelines.normalize import choose_dates
 
     ctx = DateContext(base=datetime(2026, 1, 1, tzinfo=UTC), tz="Europe/Berlin", languages=("de",))
@@ -230,7 +230,7 @@ def test_structured_date_with_an_offset_is_never_discarded_for_a_weaker_signal()
 
 
 def test_utc_stamp_is_shown_in_the_site_timezone_unless_the_page_shows_the_utc_day() -> None:
-    from pipelines.contracts.items import DateCandidate
+    from crawler.items import DateCandidate
     from pipelines.normalize import choose_dates
 
     ctx = DateContext(base=datetime(2026, 1, 1, tzinfo=UTC), tz="Europe/Berlin", languages=("de",))

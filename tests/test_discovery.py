@@ -12,10 +12,10 @@ from crawler.discovery.feeds import feed_links, parse_feed
 from crawler.discovery.links import page_links, url_kind
 from crawler.discovery.sitemaps import parse_sitemap, sitemaps_in_robots
 from crawler.frontier import Frontier
+from crawler.profiles import SiteProfile
 from crawler.spiders import discovery as spider_discovery
 from crawler.spiders.news import NewsSpider
-from pipelines.contracts.profiles import SiteProfile
-from pipelines.contracts.urls import canonical_url, dedup_key
+from crawler.urls import canonical_url, dedup_key
 from pipelines.limits import parse_since
 
 

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.contracts.items import RawPage
-from pipelines.contracts.urls import canonical_url, dedup_key
+from crawler.items import RawPage
+from crawler.urls import canonical_url, dedup_key
 from pipelines.errors import PageRejected
 from pipelines.extraction.document import decode_html
 from pipelines.normalization.dates import DateContext, parse_date

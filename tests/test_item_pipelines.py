@@ -8,7 +8,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from crawler import settings
-from pipelines.contracts.items import ArticleRecord, RawPage
+from crawler.items import ArticleRecord, RawPage
 from pipelines.process import PagePipeline
 from tests.conftest import read_fixture
 

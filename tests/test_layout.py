@@ -1,7 +1,7 @@
 """The package layers and their one import direction (README, "Layout"):
 
     crawler (Scrapy project; the CLI and the API on top)  ->  pipelines (page processing, item pipelines)
-        ->  pipelines.contracts
+        ->  the crawler's contract modules (items, site profiles, URL identity, signals)
 
 Imports are read from the source (every `import`, also inside functions), so a new import
 against the direction or one that closes a cycle fails here, naming the file and line.
@@ -16,7 +16,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("crawler", "pipelines")
-CONTRACTS = "pipelines.contracts"
+# What every layer may import: the Scrapy project's items and site profiles, URL identity, signals.
+CONTRACTS = ("crawler.items", "crawler.profiles", "crawler.urls", "crawler.signals")
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,10 @@ def in_layer(module: str, layer: str) -> bool:
     return module == layer or module.startswith(layer + ".")
 
 
+def is_contract(module: str) -> bool:
+    return module == "crawler" or any(in_layer(module, layer) for layer in CONTRACTS)
+
+
 def entry_point(module: str) -> bool:
     """The command line and the Python API: the top of the crawler, used by people, not by our code."""
     return in_layer(module, "crawler.cli") or in_layer(module, "crawler.api")
@@ -70,10 +75,12 @@ def entry_point(module: str) -> bool:
 def direction_errors(imports: list[Import]) -> list[str]:
     errors = []
     for imp in imports:
-        if in_layer(imp.source, CONTRACTS) and not in_layer(imp.target, CONTRACTS):
-            errors.append(f"{imp.where}: {imp.source} imports {imp.target}: contracts import nothing of ours")
-        elif in_layer(imp.source, "pipelines") and in_layer(imp.target, "crawler"):
-            errors.append(f"{imp.where}: {imp.source} imports {imp.target}: pipelines never import the crawler")
+        if is_contract(imp.source) and not is_contract(imp.target):
+            errors.append(f"{imp.where}: {imp.source} imports {imp.target}: contracts import nothing of ours "
+                          "but each other")
+        elif in_layer(imp.source, "pipelines") and in_layer(imp.target, "crawler") and not is_contract(imp.target):
+            errors.append(f"{imp.where}: {imp.source} imports {imp.target}: pipelines import only the crawler's "
+                          f"contract modules ({', '.join(CONTRACTS)})")
         elif not entry_point(imp.source) and entry_point(imp.target):
             errors.append(f"{imp.where}: {imp.source} imports {imp.target}: nothing imports the CLI or the API")
     return errors
@@ -126,7 +133,7 @@ def test_no_import_cycles() -> None:
 def test_the_check_sees_a_wrong_way_import_and_a_cycle() -> None:
     """The checks above would fail on a bad import: shown on a made-up one of each kind."""
     wrong = [Import("pipelines.dedup", "crawler.frontier", "pipelines/dedup.py:1"),
-             Import("pipelines.contracts.items", "pipelines.errors", "pipelines/contracts/items.py:1"),
+             Import("crawler.items", "pipelines.errors", "crawler/items.py:1"),
              Import("crawler.sitesfile", "crawler.cli.checks", "crawler/sitesfile.py:1")]
     assert len(direction_errors(wrong)) == 3
     loop = [Import("crawler.a", "crawler.b", "x:1"), Import("crawler.b", "crawler.c", "x:2"),
@@ -139,7 +146,7 @@ def test_the_check_reads_every_kind_of_import() -> None:
     found = {(i.source, i.target) for i in all_imports()}
     assert ("crawler.spiders.news", "crawler.spiders.discovery") in found  # from .discovery import ...
     assert ("crawler.backfill", "crawler.pageanalysis") in found  # absolute
-    assert ("pipelines.contracts.profiles", "pipelines.contracts.profiles.vn") in found  # from . import vn
+    assert ("crawler.profiles", "crawler.profiles.vn") in found  # from . import vn
     assert ("pipelines.workers", "pipelines.workerguard") in found  # inside a function
 
 

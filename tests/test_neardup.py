@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.contracts.items import RawPage
+from crawler.items import RawPage
 from pipelines.neardup import NearDupIndex, Signer, band_keys, shingles, similarity, words
 from pipelines.neardup_store import MemoryStore, SqliteStore
 from pipelines.output import complete_parts, read_part

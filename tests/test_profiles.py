@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from crawler.profiles import PROFILES, profile_for_host
 from crawler.sitefixtures import SiteFixture, load_site_fixtures, run_fixture
-from pipelines.contracts.profiles import PROFILES, profile_for_host
-from pipelines.contracts.urls import host_of
+from crawler.urls import host_of
 from pipelines.errors import PageRejected
 from pipelines.validate import schema_errors
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from crawler.urls import dedup_key
 from pipelines import manifest
-from pipelines.contracts.urls import dedup_key
 from pipelines.output import complete_parts, read_part
 from tests.conftest import ROOT
 from tests.mockserver import MockServer

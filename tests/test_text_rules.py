@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from pipelines.contracts.items import RawPage
+from crawler.items import RawPage
 from pipelines.extraction.document import parse_html
 from pipelines.extraction.paragraphs import split_run_on
 from pipelines.process import process_page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.contracts.items import RawPage
+from crawler.items import RawPage
 from pipelines.process import process_page
 from pipelines.validate import schema_errors
 from tests.conftest import VN_TRUTH, vn_page

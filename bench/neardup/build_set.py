@@ -57,7 +57,7 @@ def aeb_sources(aeb: Path) -> Iterator[dict[str, Any]]:
 
 
 def vietnamese_sources() -> Iterator[dict[str, Any]]:
-    from pipelines.contracts.items import RawPage
+    from crawler.items import RawPage
     from pipelines.process import process_page
 
     fixtures = ROOT / "tests" / "fixtures"

@@ -15,10 +15,10 @@ from typing import IO, Any
 
 from crawler import settings as defaults
 from crawler.backfill import Backfill, Filters, Progress
+from crawler.items import RawPage
 from crawler.pageanalysis import PageJob, PageResult, analyze_page
+from crawler.urls import host_of
 from crawler.warcinput import is_warc
-from pipelines.contracts.items import RawPage
-from pipelines.contracts.urls import host_of
 from pipelines.errors import PageRejected
 from pipelines.limits import parse_since
 from pipelines.workers import ExtractionWorkers, usable_cores

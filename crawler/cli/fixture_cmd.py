@@ -17,12 +17,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from crawler.items import RawPage
+from crawler.profiles import PROFILES, profile_for_host
 from crawler.sitefixtures import expected_fields, write_site_fixture
 from crawler.spiders.news import NewsSpider
+from crawler.urls import dedup_key, host_of
 from crawler.warcinput import HTML_TYPES, responses
-from pipelines.contracts.items import RawPage
-from pipelines.contracts.profiles import PROFILES, profile_for_host
-from pipelines.contracts.urls import dedup_key, host_of
 from pipelines.errors import PageRejected
 from pipelines.extraction.document import decode_html
 from pipelines.process import process_page

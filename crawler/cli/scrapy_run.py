@@ -11,8 +11,8 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from pipelines.contracts.items import ArticleRecord
-from pipelines.contracts.signals import page_failed
+from crawler.items import ArticleRecord
+from crawler.signals import page_failed
 
 
 @dataclass

@@ -33,7 +33,7 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from pipelines.contracts.signals import part_completed, request_done
+from crawler.signals import part_completed, request_done
 from pipelines.dedup import STATE_UNAVAILABLE
 from pipelines.output import OUTPUT_ERROR
 

@@ -32,7 +32,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
-from pipelines.contracts.urls import site_of
+from crawler.urls import site_of
 
 PREFIX = "newscrawl/site/"
 

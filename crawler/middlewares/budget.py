@@ -9,8 +9,8 @@ from typing import Any
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 
-from pipelines.contracts.items import ArticleRecord
-from pipelines.contracts.urls import site_of
+from crawler.items import ArticleRecord
+from crawler.urls import site_of
 from pipelines.limits import SiteLimits
 
 from .refusal import Skipped

@@ -17,7 +17,7 @@ from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from pipelines.contracts.urls import site_of
+from crawler.urls import site_of
 
 from .refusal import refuse
 

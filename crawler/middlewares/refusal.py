@@ -13,7 +13,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
-from pipelines.contracts.urls import site_of
+from crawler.urls import site_of
 
 
 class Refused(IgnoreRequest):

@@ -24,7 +24,7 @@ from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 from scrapy.utils.httpobj import urlparse_cached
 
-from pipelines.contracts.urls import site_of
+from crawler.urls import site_of
 
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^\s/?#@'\"<>]+@")
 _SECRET_HEADER = re.compile(

@@ -11,7 +11,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
-from pipelines.contracts.urls import dedup_key
+from crawler.urls import dedup_key
 from pipelines.state import StateStore, open_state_store
 
 

@@ -16,8 +16,8 @@ from crawler.discovery.links import url_kind
 from crawler.discovery.sitemaps import COMMON_SITEMAPS, parse_sitemap, sitemaps_in_robots
 from crawler.frontier import PRIORITY_DISCOVERY, Frontier, SiteState
 from crawler.middlewares.unreachable import UNREACHABLE
-from pipelines.contracts.profiles import PROFILES, SiteProfile
-from pipelines.contracts.urls import site_of
+from crawler.profiles import PROFILES, SiteProfile
+from crawler.urls import site_of
 
 from .failures import describe_failure
 

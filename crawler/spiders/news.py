@@ -22,12 +22,12 @@ from crawler.addon import site_arguments
 from crawler.discovery.feeds import COMMON_FEEDS
 from crawler.discovery.links import url_kind
 from crawler.frontier import PRIORITY_DISCOVERY, Frontier
+from crawler.items import RawPage
 from crawler.middlewares.refusal import Skipped
 from crawler.pageanalysis import PageJob, PageResult, analyze_page
-from pipelines.contracts.items import RawPage
-from pipelines.contracts.profiles import profile_for_host
-from pipelines.contracts.signals import page_failed, request_done
-from pipelines.contracts.urls import host_of
+from crawler.profiles import profile_for_host
+from crawler.signals import page_failed, request_done
+from crawler.urls import host_of
 from pipelines.limits import parse_since
 from pipelines.state import StateStore, open_state_store
 from pipelines.workers import ExtractionWorkers

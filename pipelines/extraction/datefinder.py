@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from pipelines.contracts.items import DateCandidate
+from crawler.items import DateCandidate
 
 from .dateblocks import DatePage, in_foreign_block, page_context, spaced_text
 from .datelines import MAX_LINE, looks_dated, visible_date

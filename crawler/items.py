@@ -63,7 +63,7 @@ class ExtractedArticle:
 
 @dataclass
 class ArticleRecord:
-    """The published record, schema version 1 (pipelines/contracts/record.schema.json)."""
+    """The published record, schema version 1 (crawler/record.schema.json)."""
 
     url: str
     fetched_url: str

@@ -33,6 +33,10 @@ BYLINES = [
     ("de", "Uta Staschewski, Projektleiterin der HSS", (), ["Uta Staschewski"], None),
     ("de", "© Kathrin Führes", (), ["Kathrin Führes"], None),
     ("de", "Foto: Ingo Schneider", (), [], None),
+    # A final initial or `Jr.` keeps its period (the name as printed); a sentence's period goes.
+    ("en", "By Perry Bacon Jr.", (), ["Perry Bacon Jr."], None),
+    ("es", "Por Juan Carlos Muñoz C.", (), ["Juan Carlos Muñoz C."], None),
+    ("en", "By John Smith.", (), ["John Smith"], None),
     # French
     ("fr", "Le Figaro et AFP", ("Le Figaro",), ["Le Figaro", "AFP"], "AFP"),
     ("fr", "Par Jean-Pierre Dupont", (), ["Jean-Pierre Dupont"], None),

@@ -78,7 +78,8 @@ def parse_byline(raw: str, *, language: str | None = None, strict: bool = True,
             out.credits.append(inner[via.end():].strip(" ."))
         elif 2 <= len(inner) <= 40 and inner[:1].isupper():
             bracketed = inner
-    text = voc.not_author.sub("", _PAREN.sub(" ", text)).strip(" .,:;-–—|")
+    unstripped = voc.not_author.sub("", _PAREN.sub(" ", text))
+    text = _with_final_period(unstripped.strip(" .,:;-–—|"), unstripped)
     credit = voc.credit_prefix.match(text)
     if credit:  # `Theo VnExpress`: the source the story comes from, not its author
         source = text[credit.end():].strip(" .")
@@ -166,6 +167,18 @@ def _after_dateline(text: str, voc: Vocabulary) -> int | None:
 
 
 def _clean_part(part: str, voc: Vocabulary) -> str:
+    return _with_final_period(_cleaned_part(part, voc), part)
+
+
+# A name that ends with an initial or `Jr.`: its period is part of it as printed (`Joe S.`).
+_FINAL_ABBREVIATION = re.compile(r"(?:^|[\s.])(?:[^\W\d_]|Jr|Sr)$")
+
+
+def _with_final_period(cleaned: str, source: str) -> str:
+    return f"{cleaned}." if _FINAL_ABBREVIATION.search(cleaned) and f"{cleaned}." in source else cleaned
+
+
+def _cleaned_part(part: str, voc: Vocabulary) -> str:
     part = part.strip(" .,:;-–—|/'\"“”‘’()©®")
     part = voc.prefix.sub("", part, count=1)
     cut = voc.cut.search(part)

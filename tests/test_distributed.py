@@ -77,14 +77,18 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
     proc.wait(timeout=10)
 
 
-def write_sites(tmp_path: Path, base: str, delay: float) -> Path:
+def write_sites(tmp_path: Path, base: str, delay: float, heartbeat: float = 2.0) -> Path:
+    # A worker silent for three beats is taken for dead and its leases go to the others: with
+    # one-second beats a busy two-core machine stalled live workers that long, and their URLs
+    # were fetched twice. Two seconds keeps takeover quick for the kill test and false deaths out.
     path = tmp_path / "news.toml"
     path.write_text(f"""[run]
 output = "out"
 state = "state"
 allow_private = true
 settings = {{ DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, NEWSCRAWL_PART_RECORDS = 3, \
-NEWSCRAWL_REDIS_IDLE_CLOSE = 2, NEWSCRAWL_REDIS_HEARTBEAT = 1, NEWSCRAWL_WORKERS = 1, CONCURRENT_REQUESTS = 2 }}
+NEWSCRAWL_REDIS_IDLE_CLOSE = 2, NEWSCRAWL_REDIS_HEARTBEAT = {heartbeat}, NEWSCRAWL_WORKERS = 1, \
+CONCURRENT_REQUESTS = 2 }}
 
 [[site]]
 url = "{base}/"
@@ -141,7 +145,7 @@ def outputs(out: Path) -> dict[str, list[str]]:
 
 def test_three_workers_one_frontier(redis_url: str, server: MockServer, tmp_path: Path) -> None:
     site = LocalNewsSite(server, count=50)
-    sites = write_sites(tmp_path, site.base, delay=0.08)
+    sites = write_sites(tmp_path, site.base, delay=0.08, heartbeat=3.0)
     coordinator = start("run", str(sites), "--redis", redis_url, "--report", str(tmp_path / "report.json"))
     wait_for_run(redis_url)
     workers = [start("worker", str(sites), "--redis", redis_url) for _ in range(2)]

@@ -44,11 +44,22 @@ _MARKS_ONLY = re.compile(r"^[\s:|\-–—·•/,;.]{1,4}$")
 _NOT_ALNUM = re.compile(r"[\W_]+")  # exactly the characters str.isalnum() rejects
 
 
-@lru_cache(maxsize=4096)  # a page asks for the same keys again and again (link texts, lines, titles)
+_REMEMBERED = 500  # characters: keys of short texts are remembered, a container's whole text is not
+
+
 def squash(text: str | None) -> str:
     """Comparison key: NFKC, case-folded, only letters and digits."""
     if not text:
         return ""
+    return _short_key(text) if len(text) <= _REMEMBERED else _key(text)
+
+
+@lru_cache(maxsize=2048)  # a page asks for the same keys again and again (link texts, lines, titles)
+def _short_key(text: str) -> str:
+    return _key(text)
+
+
+def _key(text: str) -> str:
     return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 

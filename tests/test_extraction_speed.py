@@ -146,3 +146,43 @@ def test_rights_notice_search_finds_the_lines_the_plain_alternation_found() -> N
     found = [bool(_rights().search(line)) for line in lines]
     assert found == [bool(plain.search(line)) for line in lines]
     assert 0 < sum(found) < len(lines)
+
+
+def _parsed_as_str(text: str) -> bytes:
+    """The tree parse_html built before it handed lxml UTF-8 bytes: from the str itself."""
+    import re
+
+    from lxml import etree
+
+    from pipelines.extraction.document import _CLASSES, _XML_DECL
+
+    text = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", "", _XML_DECL.sub("", text, count=1))
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True)
+    parser.set_element_class_lookup(_CLASSES)
+    return etree.tostring(lxml.html.document_fromstring(text, parser=parser))
+
+
+@pytest.mark.parametrize("html", [
+    '<?xml version="1.0" encoding="iso-8859-1"?><html><body><p>Caf\xe9 \u20ac</p></body></html>',
+    '<html><head><meta charset="windows-1252"></head><body><p>na\xefve \u201cquoted\u201d</p></body></html>',
+    '<html><head><meta http-equiv="Content-Type" content="text/html; charset=shift_jis"></head>'
+    '<body><h1>\u65e5\u672c\u8a9e</h1><p>\u30c6\u30b9\u30c8 \U0001f600</p></body></html>',
+    "<html><body><p>a\x07bell\x00nul\x0bvt\x1b esc</p><p>tab\there\r\nline</p>"
+    + "<p>prose</p>" * 30 + "</body></html>",
+    "<p>lone surrogate \ud800 kept apart</p>",
+    "<html><body><p>Vi\u1ec7t Nam \u0111\u00e3</p><!-- c --><?pi x?></body></html>",
+])
+def test_parse_from_utf8_bytes_builds_the_tree_parsing_the_str_built(html: str) -> None:
+    assert etree_bytes(parse_html(html)) == _parsed_as_str(html)
+
+
+def test_parse_of_fixture_pages_unchanged() -> None:
+    pages = _fixture_pages()
+    for html in pages:
+        assert etree_bytes(parse_html(html)) == _parsed_as_str(html)
+
+
+def etree_bytes(tree: lxml.html.HtmlElement) -> bytes:
+    from lxml import etree
+
+    return etree.tostring(tree)

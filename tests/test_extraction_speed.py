@@ -186,3 +186,20 @@ def etree_bytes(tree: lxml.html.HtmlElement) -> bytes:
     from lxml import etree
 
     return etree.tostring(tree)
+
+
+def test_link_box_words_found_where_the_plain_pattern_found_them() -> None:
+    import re
+
+    from pipelines.extraction.body import _LINK_BOX
+
+    plain = re.compile(
+        r"relat|recommend|read-?more|more-?(?:stories|news|articles)|also|teaser|card|widget|sidebar|aside|promo|"
+        r"popular|trending|suggest|next|prev|outbrain|taboola|tags?\b|topic", re.I)
+    markers = {f"{node.get('class', '')} {node.get('id', '')}" for html in _fixture_pages()
+               for node in parse_html(html).iter() if isinstance(node.tag, str)}
+    markers |= {"ſidebar", "RELATED-posts", "Tag", "tagsx", "tags", "x-Topic", "moreNews", "More-Stories", "nexus"}
+    assert len(markers) > 200
+    found = [bool(_LINK_BOX.search(m)) for m in sorted(markers)]
+    assert found == [bool(plain.search(m)) for m in sorted(markers)]
+    assert 0 < sum(found) < len(found)

@@ -38,9 +38,10 @@ _READ_MORE = re.compile(
 )
 _URL_LINE = re.compile(r"^https?://\S+$")
 # Class or id words of boxes that link to other pages: related and recommended stories, teasers.
+# (The look-ahead for the words' first letters only makes the search skip other positions faster.)
 _LINK_BOX = re.compile(
-    r"relat|recommend|read-?more|more-?(?:stories|news|articles)|also|teaser|card|widget|sidebar|aside|promo|"
-    r"popular|trending|suggest|next|prev|outbrain|taboola|tags?\b|topic", re.I)
+    r"(?=[acmnoprstw])(?:relat|recommend|read-?more|more-?(?:stories|news|articles)|also|teaser|card|widget|sidebar|"
+    r"aside|promo|popular|trending|suggest|next|prev|outbrain|taboola|tags?\b|topic)", re.I)
 _LINK_BOX_DEPTH = 8
 _MENU_RUN = 6  # navigation items in a row at the start or end of the text
 _MENU_WORDS = 3  # a line this short may sit inside a menu run (`|`, `Your region:`)

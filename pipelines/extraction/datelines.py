@@ -44,7 +44,8 @@ def visible_date(tree: HtmlElement, page: DatePage, anywhere: bool) -> str | Non
     if body is None:
         return None
     best: str | None = None
-    for node in _near(body, page.headline, after=80, before=25):
+    near = _near(body, page.headline, after=80, before=25)
+    for node in near:
         text = _own_text(node)
         if len(text) > MAX_LINE and node.tag == "p":
             dateline = _dateline(text)
@@ -61,13 +62,14 @@ def visible_date(tree: HtmlElement, page: DatePage, anywhere: bool) -> str | Non
         if _DATE_CLASS.search(marker) or node.tag == "time":
             return text
         best = best or text
-    return best or _tail_line(body, page) or (_date_line_anywhere(body, page) if anywhere else None)
+    return best or _tail_line(near, page) or (_date_line_anywhere(body, page) if anywhere else None)
 
 
-def _tail_line(body: HtmlElement, page: DatePage) -> str | None:
+def _tail_line(near: list[HtmlElement], page: DatePage) -> str | None:
     """A date line that is bare text between two elements (`</dl> 기사입력 :[ 2018-08-25 15:24 ]
-    <div class="newsArticle">`), near the headline, labelled or a date line on its own."""
-    for node in _near(body, page.headline, after=80, before=25):
+    <div class="newsArticle">`), near the headline (the elements `_near` gave), labelled or a
+    date line on its own."""
+    for node in near:
         tail = " ".join((node.tail or "").split())
         if not tail or len(tail) > MAX_LINE or not _YEARISH.search(tail):
             continue

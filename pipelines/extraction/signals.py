@@ -41,7 +41,7 @@ def _prose_left_out(text: str, tree: HtmlElement) -> tuple[int, int]:
             continue  # mostly links: a teaser
         parent = p.getparent()
         kind = (str(parent.tag), parent.get("class") or "") if parent is not None else ("", "")
-        if " ".join(para.split()[:12]) in have:
+        if " ".join(para.split(None, 12)[:12]) in have:  # the first 12 words, without splitting the rest
             kinds_kept.add(kind)
         else:
             left_out.append((kind, len(para)))

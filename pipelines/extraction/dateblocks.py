@@ -35,14 +35,35 @@ class DatePage:
     container: set[HtmlElement]  # the headline and its ancestors: above them is page layout
     paths: set[str]  # the page's own URL paths (fetched, canonical, og:url)
     headline_text: str  # a line that is the headline is not a date line, even with a date in it
+    restated: frozenset[HtmlElement] = frozenset()  # ancestors of a plain-text copy of the headline
 
 
 def page_context(tree: HtmlElement, data: Structured, url: str) -> DatePage:
     headline = headline_node(tree, data)
     container = {headline, *headline.iterancestors()} if headline is not None else set()
     urls = [url, data.first("og:url"), *tree.xpath("//link[@rel='canonical']/@href")[:1]]
-    return DatePage(headline, container, {_path(u) for u in urls if u},
-                    spaced_text(headline) if headline is not None else "")
+    headline_text = spaced_text(headline) if headline is not None else ""
+    return DatePage(headline, container, {_path(u) for u in urls if u}, headline_text,
+                    _restated(tree, headline_text, container))
+
+
+def _restated(tree: HtmlElement, headline_text: str, container: set[HtmlElement]) -> frozenset[HtmlElement]:
+    """Blocks that state the headline again as plain text, not as a link: a sticky or side header
+    of the article itself (`div.sidebar` > `p.h1` + `time`), whatever its class says. One pass
+    over the page's text nodes; a block is then looked up, never searched."""
+    if len(headline_text) < 12:
+        return frozenset()
+    found: set[HtmlElement] = set()
+    for text in tree.xpath("//text()[not(ancestor::a)][not(ancestor::script)]"):
+        if len(text) < len(headline_text) or " ".join(text.split()) != headline_text:
+            continue
+        parent = text.getparent()
+        if parent is not None and text.is_tail:  # the text after an element belongs to its parent
+            parent = parent.getparent()
+        if parent is None or parent in container:
+            continue
+        found.update(a for a in (parent, *parent.iterancestors()) if a not in container)
+    return frozenset(found)
 
 
 def _path(url: str) -> str:
@@ -63,23 +84,10 @@ def in_foreign_block(node: HtmlElement, page: DatePage) -> bool:
         if anc.tag == "a" and _foreign_link(anc, page):
             return True
         marker = f"{anc.get('class', '')} {anc.get('id', '')}"
-        if marker.strip() and _FOREIGN.search(marker) and not _repeats_headline(anc, page):
+        if marker.strip() and _FOREIGN.search(marker) and anc not in page.restated:
             return True
         if anc.tag in ("article", "li") and _is_card(anc):
             return True  # a teaser card (its headline is a link): another story's date
-    return False
-
-
-def _repeats_headline(block: HtmlElement, page: DatePage) -> bool:
-    """The block states this article's headline as text, not as a link: a sticky or side header
-    of the article itself (`div.sidebar` > `p.h1` + `time`), whatever its class says."""
-    if len(page.headline_text) < 12:
-        return False
-    for node in block.iter("h1", "h2", "p", "div", "span", "strong"):
-        if len(node) > 2 or node.xpath("ancestor-or-self::a | .//a"):
-            continue
-        if " ".join((node.text_content() or "").split()) == page.headline_text:
-            return True
     return False
 
 

@@ -211,17 +211,17 @@ def _refine(best: tuple[DateCandidate, ParsedDate], others: list[tuple[DateCandi
 def _utc_in_site_time(best: ParsedDate, published: list[tuple[DateCandidate, ParsedDate]],
                       site_tz: str | None) -> ParsedDate:
     """A UTC stamp shown in the site's own timezone (from its TLD, its declared locale or its
-    language): the same instant on the calendar day the site's readers see (`Wed, 04 May 2022
-    00:25:56 GMT` on an Argentine site is the 3rd, 21:25-03:00). Kept in UTC when the page's
-    date line or URL gives the UTC day and not the local one: the stamp was the site's local
-    time mislabelled as UTC. The instant is the page's, the offset ours (tz_assumed)."""
+    language) when the page itself shows the local calendar day and not the UTC one, in its date
+    line or URL (`Wed, 04 May 2022 00:25:56 GMT` on an Argentine page dated the 3rd is
+    21:25-03:00): the instant is the page's, the offset ours (tz_assumed). Without that evidence
+    the offset stays as the page states it, UTC."""
     if not site_tz or best.tz_assumed or not best.has_time or best.value.utcoffset() != timedelta(0):
         return best
     local = best.value.astimezone(zone(site_tz))
     if local.utcoffset() == timedelta(0):
         return best
     shown = {p.value.date() for c, p in published if c.source in ("visible", "url")}
-    if best.value.date() in shown and local.date() not in shown:
+    if local.date() not in shown or best.value.date() in shown:
         return best
     return ParsedDate(fixed(local), True, True)
 

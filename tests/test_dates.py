@@ -229,17 +229,22 @@ def test_structured_date_with_an_offset_is_never_discarded_for_a_weaker_signal()
     assert published[0].source == "jsonld" and published[1].tz_assumed is False
 
 
-def test_utc_stamp_is_shown_in_the_site_timezone_unless_the_page_shows_the_utc_day() -> None:
+def test_utc_stamp_keeps_its_offset_unless_the_page_shows_the_local_day() -> None:
     from crawler.items import DateCandidate
     from pipelines.normalize import choose_dates
 
     ctx = DateContext(base=datetime(2026, 1, 1, tzinfo=UTC), tz="Europe/Berlin", languages=("de",))
     stamp = DateCandidate("2018-12-31T23:11:59+00:00", "meta")
-    for others in ([], [DateCandidate("2019-01-01", "url")]):
-        published, _ = choose_dates([stamp, *others], ctx)
+    # the URL or the date line shows the local day (00:11 in Berlin is the 1st): shown in Berlin time
+    for shown in (DateCandidate("2019-01-01", "url"), DateCandidate("01.01.2019", "visible")):
+        published, _ = choose_dates([stamp, shown], ctx)
         assert published is not None and published[1].isoformat() == "2019-01-01T00:11:59+01:00"
         assert published[1].tz_assumed is True  # the instant is the page's, the offset ours
-    # the page's own date line gives the UTC day: the stamp was local time labelled UTC
+    # nothing on the page says which: the offset stays as the page states it
+    published, _ = choose_dates([stamp], ctx)
+    assert published is not None and published[1].isoformat() == "2018-12-31T23:11:59+00:00"
+    assert published[1].tz_assumed is False
+    # the page's own date line gives the UTC day: the stamp stays as stated
     published, _ = choose_dates([stamp, DateCandidate("31.12.2018", "visible")], ctx)
     assert published is not None and published[1].isoformat() == "2018-12-31T23:11:59+00:00"
     unknown, _ = choose_dates([stamp], DateContext(base=datetime(2026, 1, 1, tzinfo=UTC)))

@@ -58,8 +58,11 @@ def test_bad_inputs_each_get_an_error_line(tmp_path: Path) -> None:
     (tmp_path / "truncated.html.gz").write_bytes(good[: len(good) // 2])
     (tmp_path / "huge.html").write_bytes(b"<html><body>" + b"<p>x</p>" * (20 * 1024 * 1024 // 8) + b"</body></html>")
     (tmp_path / "listing.html").write_text("<html><body><h1>Tags</h1><a href='/a'>A</a></body></html>")
+    # under the size cap, but 150,000 table cells: trafilatura would take gigabytes on it
+    (tmp_path / "cells.html").write_text(
+        "<html><body><h1>Results</h1><table>" + "<tr><td>1</td><td>2</td></tr>" * 50_000 + "</table></body></html>")
     result = cli("extract", *(str(tmp_path / n) for n in
-                     ("empty.html", "image.html", "truncated.html.gz", "huge.html", "listing.html")))
+                     ("empty.html", "image.html", "truncated.html.gz", "huge.html", "listing.html", "cells.html")))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     errors = {Path(line["input"]).name: line["error"] for line in json_lines(result.stdout)}
@@ -68,6 +71,7 @@ def test_bad_inputs_each_get_an_error_line(tmp_path: Path) -> None:
     assert errors["truncated.html.gz"] == "unreadable: truncated gzip file"
     assert errors["huge.html"].startswith("too_large:")
     assert errors["listing.html"].startswith("not_article:")
+    assert errors["cells.html"].startswith("too_complex: the page has 150,")
 
 
 def test_good_and_bad_inputs_mixed(tmp_path: Path) -> None:

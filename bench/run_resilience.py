@@ -1,14 +1,14 @@
 """Scheduled-run acceptance on the newsfarm: kill -9 during `newscrawl run`, rerun, count.
 
-    python bench/run_resilience.py [--farm build/farm] [--kills 3] [--redis-workers 0]
+    python bench/run_resilience.py [--farm build/farm] [--kills 3] [--work build/resilience]
 
 1. `newscrawl run` over the farm's sites is killed with SIGKILL --kills times, at spread
    moments (one of them while an output part is open), then run again to the end.
 2. The union of complete parts is compared with the manifest: articles written, missing,
    duplicates, unparseable lines.
 3. An immediate second run: new records, wall time, HTTP requests (nginx stub_status).
-With --redis-workers N (needs redis-server): the same as a distributed run of N processes
-on one Redis, one of them killed, against one embedded-mode process.
+Distributed runs under faults (a worker killed, Redis restarted, a full disk) are measured by
+bench/distributed_bench.py and bench/fault_resilience.py.
 """
 
 from __future__ import annotations

@@ -88,6 +88,10 @@ def test_progress_line_uses_the_summary_counters() -> None:
     text = format_summary(summary)
     assert "newscrawl: 4 articles from 13 pages" in text
     assert "failed_links (other URLs not fetched): http_error 26" in text
+    # after a write error the headline says how many of the articles were not written
+    failed = format_summary({**summary, "finish_reason": "output_error", "discarded_records": 3})
+    assert failed.startswith("newscrawl: 4 articles from 13 pages") and "3 of them discarded" in failed
+    assert "1 written" in failed.splitlines()[0]
 
 
 @pytest.mark.slow

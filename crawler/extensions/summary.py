@@ -181,6 +181,9 @@ def format_summary(report: dict[str, Any], sites_file: str | None = None) -> str
     """The summary for people: the same numbers as the JSON, each group labelled with what it holds."""
     lines = [f"newscrawl: {report['articles']} articles from {report['pages']} pages in "
              f"{report['elapsed_seconds']:.1f} s ({report['finish_reason']})"]
+    if report.get("discarded_records"):  # a write error: the parts hold fewer than were extracted
+        lines[0] += (f"; {report['discarded_records']} of them discarded by the write error, "
+                     f"{report['articles'] - report['discarded_records']} written")
     seen: set[str] = set()
     for site, entry in report["sites"].items():
         lines.append(f"  {site}: {entry['articles']} articles from {entry['article_pages']} article pages; "

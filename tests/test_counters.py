@@ -152,3 +152,21 @@ def test_run_without_run_table_names_its_own_directories(site: HealthySite, tmp_
     assert len(runs) == 1
     assert sorted(p.name for p in runs[0].iterdir()) == ["_manifest.jsonl", "part-00000.jsonl.gz"]
     assert (tmp_path / "news-state" / "runs").is_dir() and not (tmp_path / "out").exists()
+
+
+def test_reports_written_at_once_by_several_writers(tmp_path: Path) -> None:
+    """Workers of a distributed run share the state directory and write last-run.json each."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from crawler.extensions.summary import write_json_atomically
+
+    path = tmp_path / "last-run.json"
+
+    def write(n: int) -> None:
+        for i in range(150):
+            write_json_atomically(path, {"writer": n, "i": i})
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(write, range(4)))  # re-raises a writer's error
+    assert json.loads(path.read_text(encoding="utf-8"))["i"] == 149
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["last-run.json"]  # no temporary left

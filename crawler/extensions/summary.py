@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import sys
+import threading
 from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -163,7 +164,9 @@ def totals(sites: dict[str, dict[str, Any]]) -> dict[str, int]:
 
 
 def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
+    # A temporary name of this process's own: the workers of a distributed run on one machine
+    # share the state directory, and with one shared name a replace found the file gone.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     with tmp.open("w", encoding="utf-8") as handle:
         json.dump(data, handle, ensure_ascii=False, indent=2)
         handle.flush()

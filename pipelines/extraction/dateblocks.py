@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -35,27 +36,33 @@ class DatePage:
     container: set[HtmlElement]  # the headline and its ancestors: above them is page layout
     paths: set[str]  # the page's own URL paths (fetched, canonical, og:url)
     headline_text: str  # a line that is the headline is not a date line, even with a date in it
-    restated: frozenset[HtmlElement] = frozenset()  # ancestors of a plain-text copy of the headline
+    tree: HtmlElement
+
+    @cached_property
+    def restated(self) -> frozenset[HtmlElement]:
+        """Blocks that state the headline again as plain text, not as a link: a sticky or side
+        header of the article itself (`div.sidebar` > `p.h1` + `time`), whatever its class says.
+        Found once, the first time a date sits in a block marked as foreign; then looked up."""
+        return _restated(self.tree, self.headline_text, self.container)
 
 
 def page_context(tree: HtmlElement, data: Structured, url: str) -> DatePage:
     headline = headline_node(tree, data)
     container = {headline, *headline.iterancestors()} if headline is not None else set()
     urls = [url, data.first("og:url"), *tree.xpath("//link[@rel='canonical']/@href")[:1]]
-    headline_text = spaced_text(headline) if headline is not None else ""
-    return DatePage(headline, container, {_path(u) for u in urls if u}, headline_text,
-                    _restated(tree, headline_text, container))
+    return DatePage(headline, container, {_path(u) for u in urls if u},
+                    spaced_text(headline) if headline is not None else "", tree)
 
 
 def _restated(tree: HtmlElement, headline_text: str, container: set[HtmlElement]) -> frozenset[HtmlElement]:
-    """Blocks that state the headline again as plain text, not as a link: a sticky or side header
-    of the article itself (`div.sidebar` > `p.h1` + `time`), whatever its class says. One pass
-    over the page's text nodes; a block is then looked up, never searched."""
     if len(headline_text) < 12:
         return frozenset()
     found: set[HtmlElement] = set()
-    for text in tree.xpath("//text()[not(ancestor::a)][not(ancestor::script)]"):
-        if len(text) < len(headline_text) or " ".join(text.split()) != headline_text:
+    # Only text nodes at least as long as the headline become Python strings (libxml2 filters).
+    candidates = tree.xpath("//text()[string-length(.) >= $n][not(ancestor::a)][not(ancestor::script)]",
+                            n=len(headline_text))
+    for text in candidates:
+        if " ".join(text.split()) != headline_text:
             continue
         parent = text.getparent()
         if parent is not None and text.is_tail:  # the text after an element belongs to its parent

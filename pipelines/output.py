@@ -314,14 +314,18 @@ class PartWriterPipeline:
 def _locked(run_dir: Path) -> bool:
     """Is a live process writing this run directory?"""
     lock = run_dir / ".lock"
-    if not lock.exists():
-        return False
-    with lock.open("a") as handle:
+    return lock.exists() and lock_held(lock)
+
+
+def lock_held(lock: Path) -> bool:
+    """Does a live process hold an flock on this file? Probed from a descriptor of our own,
+    which an flock taken through any other descriptor (this process's too) blocks."""
+    with lock.open("a") as probe:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return True
-        fcntl.flock(handle, fcntl.LOCK_UN)
+        fcntl.flock(probe, fcntl.LOCK_UN)
     return False
 
 

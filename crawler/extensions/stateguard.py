@@ -30,6 +30,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from pipelines.output import lock_held
+
 logger = logging.getLogger(__name__)
 LOCK_NAME = "run.lock"
 CHECKED_FILES = ("state.sqlite", "neardup.sqlite")
@@ -66,13 +68,7 @@ def held_by_this_process(state_dir: Path) -> bool:
         return False
     if not isinstance(info, dict) or info.get("pid") != os.getpid():
         return False
-    with (state_dir / LOCK_NAME).open("a") as probe:  # our pid, but a dead run of ours could have written it
-        try:
-            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(probe, fcntl.LOCK_UN)
-    return False
+    return lock_held(state_dir / LOCK_NAME)  # our pid, but a dead run of ours could have written it
 
 
 def damage(path: Path) -> str | None:

@@ -80,3 +80,14 @@ def json_lines(text: str) -> list[dict[str, Any]]:
 def server() -> Iterator[MockServer]:
     with MockServer() as srv:
         yield srv
+
+
+@pytest.fixture()
+def processes() -> Iterator[list[subprocess.Popen[str]]]:
+    """Processes a test starts; any still running at the end (a hang) is killed."""
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

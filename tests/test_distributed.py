@@ -98,27 +98,13 @@ concurrency = 1
     return path
 
 
-STARTED: list[subprocess.Popen[str]] = []
-
-
-@pytest.fixture(autouse=True)
-def _stop_leftovers() -> Iterator[None]:
-    """A failed assertion leaves processes running: stop them here, not in the next test's warnings."""
-    yield
-    while STARTED:
-        proc = STARTED.pop()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=30)
-
-
-def start(*args: str) -> subprocess.Popen[str]:
+def start(processes: list[subprocess.Popen[str]], *args: str) -> subprocess.Popen[str]:
     # stderr goes to a file so that a failed assertion can say what the process said.
     log = tempfile.NamedTemporaryFile("w+", prefix="newscrawl-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, env=ENV,
                             stdout=subprocess.DEVNULL, stderr=log, text=True)
     proc.log_path = log.name  # type: ignore[attr-defined]
-    STARTED.append(proc)
+    processes.append(proc)  # the `processes` fixture stops what a failed test left running
     return proc
 
 
@@ -143,12 +129,13 @@ def outputs(out: Path) -> dict[str, list[str]]:
             for d in sorted(out.glob("date=*/run=*"))}
 
 
-def test_three_workers_one_frontier(redis_url: str, server: MockServer, tmp_path: Path) -> None:
+def test_three_workers_one_frontier(redis_url: str, server: MockServer, tmp_path: Path,
+        processes: list[subprocess.Popen[str]]) -> None:
     site = LocalNewsSite(server, count=50)
     sites = write_sites(tmp_path, site.base, delay=0.08, heartbeat=3.0)
-    coordinator = start("run", str(sites), "--redis", redis_url, "--report", str(tmp_path / "report.json"))
+    coordinator = start(processes, "run", str(sites), "--redis", redis_url, "--report", str(tmp_path / "report.json"))
     wait_for_run(redis_url)
-    workers = [start("worker", str(sites), "--redis", redis_url) for _ in range(2)]
+    workers = [start(processes, "worker", str(sites), "--redis", redis_url) for _ in range(2)]
     assert coordinator.wait(timeout=180) == 0, said(coordinator)
     for worker in workers:
         assert worker.wait(timeout=60) == 0, said(worker)
@@ -173,12 +160,13 @@ def test_three_workers_one_frontier(redis_url: str, server: MockServer, tmp_path
     assert all(len(m) == 40 for m in client.smembers(keys.dupefilter))
 
 
-def test_killed_worker_loses_nothing(redis_url: str, server: MockServer, tmp_path: Path) -> None:
+def test_killed_worker_loses_nothing(redis_url: str, server: MockServer, tmp_path: Path,
+        processes: list[subprocess.Popen[str]]) -> None:
     site = LocalNewsSite(server, count=50)
     sites = write_sites(tmp_path, site.base, delay=0.2)
-    coordinator = start("run", str(sites), "--redis", redis_url)
+    coordinator = start(processes, "run", str(sites), "--redis", redis_url)
     run_id = wait_for_run(redis_url)
-    victim = start("worker", str(sites), "--redis", redis_url)
+    victim = start(processes, "worker", str(sites), "--redis", redis_url)
     client = Redis.from_url(redis_url)
     processing = RunKeys("news", run_id).processing
     deadline = time.monotonic() + 90
@@ -190,7 +178,7 @@ def test_killed_worker_loses_nothing(redis_url: str, server: MockServer, tmp_pat
         time.sleep(0.01)
     victim.send_signal(signal.SIGKILL)
     victim.wait()
-    other = start("worker", str(sites), "--redis", redis_url)  # takes over what the victim held
+    other = start(processes, "worker", str(sites), "--redis", redis_url)  # takes over what the victim held
     assert coordinator.wait(timeout=180) == 0, said(coordinator)
     assert other.wait(timeout=60) == 0, said(other)
     urls = [u for found in outputs(tmp_path / "out").values() for u in found]
@@ -198,16 +186,17 @@ def test_killed_worker_loses_nothing(redis_url: str, server: MockServer, tmp_pat
     assert set(urls) == {site.base + st.path for st in site.stories}
 
 
-def test_worker_added_mid_run_picks_up_work(redis_url: str, server: MockServer, tmp_path: Path) -> None:
+def test_worker_added_mid_run_picks_up_work(redis_url: str, server: MockServer, tmp_path: Path,
+        processes: list[subprocess.Popen[str]]) -> None:
     site = LocalNewsSite(server, count=40)
     sites = write_sites(tmp_path, site.base, delay=0.25)
-    coordinator = start("run", str(sites), "--redis", redis_url)
+    coordinator = start(processes, "run", str(sites), "--redis", redis_url)
     wait_for_run(redis_url)
     deadline = time.monotonic() + 60
     while sum(len(v) for v in outputs(tmp_path / "out").values()) < 6:  # the run is well under way
         assert time.monotonic() < deadline
         time.sleep(0.1)
-    late = start("worker", str(sites), "--redis", redis_url)
+    late = start(processes, "worker", str(sites), "--redis", redis_url)
     assert coordinator.wait(timeout=180) == 0, said(coordinator)
     assert late.wait(timeout=60) == 0, said(late)
     per_worker = outputs(tmp_path / "out")

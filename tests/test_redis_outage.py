@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -66,17 +65,6 @@ class RedisServer:
             self.proc.terminate()
             self.proc.wait(timeout=10)
             self.proc = None
-
-
-@pytest.fixture()
-def processes() -> Iterator[list[subprocess.Popen[str]]]:
-    """Processes a test starts; any still running at the end (a hang) is killed."""
-    started: list[subprocess.Popen[str]] = []
-    yield started
-    for proc in started:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
 
 def start(processes: list[subprocess.Popen[str]], *args: str) -> subprocess.Popen[str]:

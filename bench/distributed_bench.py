@@ -85,6 +85,7 @@ def main() -> int:
     parser.add_argument("--sites", type=int, default=4, help="--pinned: farm sites")
     parser.add_argument("--articles", type=int, default=100, help="--pinned: articles per site")
     parser.add_argument("--reps", type=int, default=2, help="--pinned: interleaved repetitions")
+    parser.add_argument("--cases", default="abc", help="--pinned: which cases to run (Redis calls: 'b')")
     args = parser.parse_args()
     if args.pinned:
         from bench.pinned_scaling import run_pinned

@@ -50,6 +50,15 @@ def commandstats(port: int) -> dict[str, int]:
     return calls
 
 
+def reads_processed(port: int) -> int:
+    """Requests the server read from its clients: one per round trip (a pipeline arrives in one read
+    unless it is larger than Redis's 16 KiB read buffer). CONFIG RESETSTAT does not reset it."""
+    for line in redis_cli(port, "INFO", "stats").splitlines():
+        if line.startswith("total_reads_processed:"):
+            return int(line.split(":")[1])
+    return 0
+
+
 def sites_file(work: Path, farm: Path) -> Path:
     info = json.loads((farm / "farm.json").read_text())
     port = info.get("port", 8081)
@@ -81,9 +90,11 @@ def one_case(name: str, farm: Path, manifest: list[dict[str, Any]], port: int | 
     path = sites_file(work, farm)
     cores = sorted(os.sched_getaffinity(0))
     redis = f"redis://127.0.0.1:{port}/0" if port else None
+    reads_before = 0
     if port:
         redis_cli(port, "FLUSHALL")
         redis_cli(port, "CONFIG", "RESETSTAT")
+        reads_before = reads_processed(port)
     start_wall, start = time.time(), time.monotonic()
     procs = [subprocess.Popen(["taskset", "-c", str(cores[0]), sys.executable, "-m", "crawler.cli", "run", str(path),
                                *(["--redis", redis] if redis else [])], cwd=work, stdout=subprocess.DEVNULL,
@@ -99,11 +110,14 @@ def one_case(name: str, farm: Path, manifest: list[dict[str, Any]], port: int | 
     result = written(work / "out", manifest)
     active = max(0.1, result["last_write"] - start_wall) if result["last_write"] else wall
     calls = commandstats(port) if port else {}
+    calls.pop("info", None)  # ours, not the crawl's
+    calls.pop("config|resetstat", None)
+    trips = reads_processed(port) - reads_before - 1 if port else 0  # less our own INFO
     total = sum(calls.values())
+    per = max(1, result["articles"])
     return {**result, "wall": wall, "active": active, "articles_per_s": result["articles"] / active,
-            "redis_calls": total, "redis_per_article": total / max(1, result["articles"]),
-            "by_command": {k: round(v / max(1, result["articles"]), 2)
-                           for k, v in sorted(calls.items(), key=lambda kv: -kv[1])[:8]}}
+            "redis_calls": total, "redis_per_article": total / per, "round_trips_per_article": trips / per,
+            "by_command": {k: round(v / per, 2) for k, v in sorted(calls.items(), key=lambda kv: -kv[1])}}
 
 
 def run_pinned(args: Any) -> int:
@@ -127,6 +141,7 @@ def run_pinned(args: Any) -> int:
     time.sleep(0.5)
     cases = {"(a) embedded, 1 process on 1 core": None, "(b) redis, 1 process on 1 core": port,
              "(c) redis, 2 processes on 2 cores (1 each)": port}
+    cases = {name: value for name, value in cases.items() if name[1] in args.cases}
     results: dict[str, list[dict[str, Any]]] = {name: [] for name in cases}
     try:
         for rep in range(args.reps):
@@ -134,7 +149,8 @@ def run_pinned(args: Any) -> int:
                 results[name].append(one_case(name, farm, manifest, redis_port))
                 last = results[name][-1]
                 print(f"rep {rep + 1} {name}: {last['articles']} articles in {last['active']:.1f} s "
-                      f"({last['articles_per_s']:.1f}/s), {last['redis_per_article']:.1f} Redis calls/article",
+                      f"({last['articles_per_s']:.1f}/s), {last['redis_per_article']:.1f} Redis calls and "
+                      f"{last['round_trips_per_article']:.1f} round trips per article",
                       file=sys.stderr)
     finally:
         redis.terminate()
@@ -145,17 +161,21 @@ def run_pinned(args: Any) -> int:
     print(f"\npinned-core scaling: newsfarm {args.sites} sites x {args.articles} articles ({len(manifest)} in the "
           f"manifest), {os.cpu_count()} cores, medians of {args.reps} interleaved runs; load average "
           f"{one:.1f} / {five:.1f}")
-    print("| case | articles/s | active s (runs) | articles | duplicates | missing | Redis calls/article |")
-    print("|---|---|---|---|---|---|---|")
+    print("| case | articles/s | active s (runs) | articles | duplicates | missing | Redis calls/article "
+          "| round trips/article |")
+    print("|---|---|---|---|---|---|---|---|")
     rate = {}
     for name, runs in results.items():
         rate[name] = statistics.median(r["articles_per_s"] for r in runs)
         calls = f"{statistics.median(r['redis_per_article'] for r in runs):.1f}" if cases[name] else "-"
+        trips = f"{statistics.median(r['round_trips_per_article'] for r in runs):.1f}" if cases[name] else "-"
         print(f"| {name} | {rate[name]:.1f} | {statistics.median(r['active'] for r in runs):.1f} "
               f"{[round(r['active'], 1) for r in runs]} | {runs[-1]['articles']} | "
-              f"{max(r['duplicates'] for r in runs)} | {max(r['missing'] for r in runs)} | {calls} |")
-    names = list(cases)
-    print(f"  (c)/(b) = {rate[names[2]] / rate[names[1]]:.2f}   (target >= 1.8)")
-    for name in names[1:]:
-        print(f"  Redis calls per article, {name}: {results[name][-1]['by_command']}")
+              f"{max(r['duplicates'] for r in runs)} | {max(r['missing'] for r in runs)} | {calls} | {trips} |")
+    b, c = (next((n for n in cases if n[1] == case), None) for case in "bc")
+    if b and c:
+        print(f"  (c)/(b) = {rate[c] / rate[b]:.2f}   (target >= 1.8)")
+    for name, redis_port in cases.items():
+        if redis_port:
+            print(f"  Redis calls per article, {name}: {results[name][-1]['by_command']}")
     return 0

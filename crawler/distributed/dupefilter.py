@@ -22,8 +22,12 @@ class FingerprintDupeFilter(RFPDupeFilter):  # type: ignore[misc]
 
     def request_seen(self, request: Request) -> bool:
         seen = bool(super().request_seen(request))
-        if not seen:
-            self.added += 1
-            if self.added % 500 == 1:  # refresh the expiry now and then, not on every add
-                self.server.expire(self.key, self.ttl)
+        if not seen and self.count_added(1):
+            self.server.expire(self.key, self.ttl)
         return seen
+
+    def count_added(self, count: int) -> bool:
+        """Count fingerprints added (here or by the scheduler's exchange with Redis); True when
+        the key's expiry is due for a refresh: now and then, not on every add."""
+        before, self.added = self.added, self.added + count
+        return before == 0 or before // 500 != self.added // 500

@@ -1,30 +1,65 @@
-"""scrapy-redis's priority queue with leases: pop moves a request into a processing hash."""
+"""scrapy-redis's priority queue with leases: a popped request moves into a processing hash.
+
+One round trip does a worker's whole exchange with the queue (`exchange`, a Lua script, so
+atomic): the requests a response found (each checked against the dupefilter there, so a
+known link costs no second command), the acks of settled requests, and a batch of requests
+to work on, each leased to the worker under its URL. A queue member is `URL NUL request`,
+so the script can name a lease without decoding the request.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from scrapy import Request
 from scrapy_redis.queue import PriorityQueue
 
-# Pop the best request and lease it to `worker`, atomically (a crash between the two
-# steps would otherwise lose it).
-_POP_AND_LEASE = """
-local item = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if #item == 0 then return nil end
-redis.call('ZREM', KEYS[1], item[1])
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[1] .. '|' .. item[2] .. '|' .. item[1])
-return item
+# KEYS: queue (ZSET), processing (HASH), dupefilter (SET).
+# ARGV: worker, requests to pop, n, then n x (fingerprint or '' for unfiltered, score, member),
+# then the URLs to ack. Pushes come before acks: a page is settled only once its links are queued.
+_EXCHANGE = """
+local added = {}
+local n = tonumber(ARGV[3])
+local at = 4
+for i = 1, n do
+  if ARGV[at] == '' or redis.call('SADD', KEYS[3], ARGV[at]) == 1 then
+    redis.call('ZADD', KEYS[1], ARGV[at + 1], ARGV[at + 2])
+    added[i] = 1
+  else
+    added[i] = 0
+  end
+  at = at + 3
+end
+for i = at, #ARGV, 1000 do
+  redis.call('HDEL', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+end
+local popped = {}
+if tonumber(ARGV[2]) > 0 then
+  popped = redis.call('ZPOPMIN', KEYS[1], ARGV[2])
+  for i = 1, #popped, 2 do
+    local member = popped[i]
+    local cut = string.find(member, '\\0', 1, true)
+    local url = cut and string.sub(member, 1, cut - 1) or member
+    redis.call('HSET', KEYS[2], url, ARGV[1] .. '|' .. popped[i + 1] .. '|' .. member)
+  end
+end
+return {added, popped}
 """
 # Put back every request leased by a worker whose heartbeat key is gone.
 _REQUEUE_ORPHANS = """
 local moved = 0
+local alive = {}
 local leases = redis.call('HGETALL', KEYS[2])
 for i = 1, #leases, 2 do
   local value = leases[i + 1]
   local first = string.find(value, '|', 1, true)
   local second = string.find(value, '|', first + 1, true)
   local worker = string.sub(value, 1, first - 1)
-  if redis.call('EXISTS', ARGV[1] .. worker) == 0 then
+  if alive[worker] == nil then
+    alive[worker] = redis.call('EXISTS', ARGV[1] .. worker) == 1
+  end
+  if not alive[worker] then
     redis.call('ZADD', KEYS[1], tonumber(string.sub(value, first + 1, second - 1)), string.sub(value, second + 1))
     redis.call('HDEL', KEYS[2], leases[i])
     moved = moved + 1
@@ -35,35 +70,43 @@ return moved
 
 
 class LeasedPriorityQueue(PriorityQueue):  # type: ignore[misc]
-    """Needs `processing` (hash key), `worker` and `heartbeat_prefix` set after construction."""
+    """Needs `processing` (hash key), `worker`, `heartbeat_prefix` and `dupefilter` (set key)
+    set after construction."""
 
     processing: str
     worker: str
     heartbeat_prefix: str
+    dupefilter: str
 
-    def pop(self, timeout: int = 0) -> Any:
-        """Two round trips: the script pops and leases under a temporary field (a crash between
-        the two steps loses nothing), then one pipeline moves the lease to the request's URL."""
-        found = self._pop_script()(keys=[self.key, self.processing], args=[self.worker, self._lease_id()])
-        if not found:
-            return None
-        data, score = found
-        request = self._decode_request(data)
-        pipe = self.server.pipeline(transaction=True)
-        pipe.hset(self.processing, request.url, f"{self.worker}|".encode() + bytes(score) + b"|" + bytes(data))
-        pipe.hdel(self.processing, self._last)
-        pipe.execute()
-        return request
+    def _encode_request(self, request: Request) -> bytes:
+        return request.url.encode() + b"\0" + bytes(super()._encode_request(request))
 
-    def _pop_script(self) -> Any:
+    def _decode_request(self, encoded_request: bytes) -> Request:
+        _, _, data = encoded_request.partition(b"\0")
+        return super()._decode_request(data)  # type: ignore[no-any-return]
+
+    def exchange(self, pushes: Sequence[tuple[str | None, Request]], acks: Sequence[str],
+                 pop: int) -> tuple[list[bool], list[Request]]:
+        """Push (fingerprint, request) pairs not seen before (None: unfiltered), ack `acks`, then
+        pop and lease up to `pop` requests, best first: one round trip. Returns which pushes were
+        new, and the popped requests."""
+        if not pushes and not acks and pop <= 0:
+            return [], []
+        args: list[Any] = [self.worker, pop, len(pushes)]
+        for fingerprint, request in pushes:
+            args += [fingerprint or "", -request.priority, self._encode_request(request)]
+        args += acks
         if getattr(self, "_script", None) is None:
-            self._script = self.server.register_script(_POP_AND_LEASE)  # EVALSHA: the script is sent once
-        return self._script
+            self._script = self.server.register_script(_EXCHANGE)  # EVALSHA: the script is sent once
+        added, popped = self._script(keys=[self.key, self.processing, self.dupefilter], args=args)
+        return [bool(flag) for flag in added], [self._decode_request(m) for m in popped[::2]]
 
-    def _lease_id(self) -> str:
-        # A temporary field name until the request (and its URL) is decoded.
-        self._last = f"lease:{self.worker}"
-        return self._last
+    def push(self, request: Request) -> None:
+        self.exchange([(None, request)], [], 0)
+
+    def pop(self, timeout: int = 0) -> Request | None:
+        popped = self.exchange([], [], 1)[1]
+        return popped[0] if popped else None
 
     def ack(self, *urls: str) -> None:
         if urls:

@@ -14,15 +14,22 @@ run with finish reason `redis_data_lost` or `redis_unavailable`: an exit status 
 an honest report, never a hang and never "finished". Parts already written are kept,
 and the next run re-learns them (pipelines/output.py), so running again completes it.
 
+Round trips: the requests a response found and the acks of settled requests wait in this
+process until the end of the reactor turn (or until the next pop), then go in one round trip,
+links already in the dupefilter filtered there; a pop leases NEWSCRAWL_REDIS_POP_BATCH requests
+at once and keeps them here. A buffered request is leased to this worker like one in flight:
+a worker's death puts it back in the queue, a clean stop hands it back.
+
 Settings read: REDIS_URL, NEWSCRAWL_REDIS_CRAWL, NEWSCRAWL_RUN_ID, NEWSCRAWL_WORKER_ID,
 NEWSCRAWL_REDIS_TTL, NEWSCRAWL_REDIS_HEARTBEAT, NEWSCRAWL_REDIS_IDLE_CLOSE,
-NEWSCRAWL_REDIS_OUTAGE_MAX.
+NEWSCRAWL_REDIS_OUTAGE_MAX, NEWSCRAWL_REDIS_POP_BATCH.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from typing import Any
 
 from redis.exceptions import RedisError
@@ -30,6 +37,7 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.reactor import CallLaterOnce
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
@@ -44,6 +52,8 @@ from .keys import DEFAULT_TTL, RunKeys
 logger = logging.getLogger(__name__)
 DATA_LOST = connection.RunLost.finish_reason
 UNAVAILABLE = "redis_unavailable"
+DEFAULT_POP_BATCH = 8  # requests leased per round trip: few enough that the tail of a run stays shared
+MAX_PENDING_PUSHES = 500  # a sitemap's links go in round trips of this many
 
 
 class LeasedScheduler(Scheduler):  # type: ignore[misc]
@@ -64,6 +74,11 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         self.loop: task.LoopingCall | None = None
         self.stopping: str | None = None  # why this worker stops early (Redis lost or gone)
         self.df = FingerprintDupeFilter(server, keys.dupefilter, crawler, self.ttl)
+        self.pop_batch = max(1, settings.getint("NEWSCRAWL_REDIS_POP_BATCH", DEFAULT_POP_BATCH))
+        self.popped: deque[Request] = deque()  # leased to this worker, not yet handed to the engine
+        self.pushes: list[tuple[str | None, Request]] = []  # found, not yet sent (fingerprint, request)
+        self.acks: list[str] = []  # settled, not yet sent; sent after the pushes
+        self.flush_later = CallLaterOnce(self.flush)
         crawler.signals.connect(self.on_request_done, signal=request_done)
         crawler.signals.connect(self.on_part_completed, signal=part_completed)
         crawler.signals.connect(self.on_item_dropped, signal=signals.item_dropped)
@@ -82,6 +97,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         self.queue.processing = self.keys.processing
         self.queue.worker = self.worker
         self.queue.heartbeat_prefix = self.keys.heartbeat("")
+        self.queue.dupefilter = self.keys.dupefilter
         self.heartbeat()
         self.loop = task.LoopingCall(self.heartbeat)
         self.loop.start(self.beat, now=False)
@@ -89,10 +105,14 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
     def close(self, reason: str) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
+        self.flush_later.cancel()
         if self.stopping:
             return  # Redis is gone or empty: nothing to hand back there
         try:
-            # A clean stop hands back what it still holds: the others (or the next run) finish it.
+            self.queue.exchange(self.pushes, self.acks, 0)
+            self.pushes, self.acks = [], []
+            # A clean stop hands back what it still holds (the requests it popped but did not
+            # start too): the others (or the next run) finish it.
             self.server.delete(self.keys.heartbeat(self.worker))
             self.queue.requeue_orphans()
         except RedisError as exc:
@@ -144,43 +164,82 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
             deferred_from_coro(engine.close_spider_async(reason=reason))
 
     def enqueue_request(self, request: Request) -> bool:
+        """Queued by the next exchange with Redis; a duplicate is dropped there (and logged), so
+        True here means 'taken', not 'new'."""
         if self.stopping:
             return False
+        self.pushes.append((None if request.dont_filter else self.df.request_fingerprint(request), request))
         redirected = request.meta.get("redirect_urls")
-        try:
-            added = bool(super().enqueue_request(request))
-            if redirected:
-                self.queue.ack(redirected[-1])  # the hop before this one is done
-        except RedisError as exc:
-            self.unavailable(exc)
-            return False
-        return added
+        if redirected:
+            self.acks.append(redirected[-1])  # the hop before this one is done
+        if len(self.pushes) >= MAX_PENDING_PUSHES:
+            self.flush()
+        else:
+            self.flush_soon()
+        return True
 
     def next_request(self) -> Request | None:
         if self.stopping:
             return None
-        try:
-            return super().next_request()  # type: ignore[no-any-return]
-        except RedisError as exc:
-            self.unavailable(exc)
+        if not self.popped:
+            self.exchange(self.pop_batch)
+        if not self.popped:
             return None
+        if self.stats is not None:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return self.popped.popleft()
 
     def has_pending_requests(self) -> bool:
         if self.stopping:
             return False
+        if self.popped or self.pushes:
+            return True
         try:
             return len(self.queue) > 0
         except RedisError as exc:
             self.unavailable(exc)
             return False
 
+    def __len__(self) -> int:
+        return len(self.popped) + len(self.pushes) + len(self.queue)
+
+    def flush_soon(self) -> None:
+        """One exchange for everything a reactor turn found or settled (a response's links, its ack)."""
+        self.flush_later.schedule()
+
+    def flush(self) -> None:
+        if self.pushes or self.acks:
+            self.exchange(0)
+
+    def exchange(self, pop: int) -> None:
+        """Send the pending pushes and acks and pop up to `pop` requests, in one round trip."""
+        if self.stopping:
+            return
+        pushes, acks = self.pushes, self.acks
+        self.pushes, self.acks = [], []
+        try:
+            added, popped = self.queue.exchange(pushes, acks, pop)
+        except RedisError as exc:
+            self.unavailable(exc)  # the run stops; what was not acked stays leased for the next one
+            return
+        self.popped.extend(popped)
+        new = sum(added)
+        for (_, request), fresh in zip(pushes, added, strict=True):
+            if not fresh:
+                self.df.log(request, self.spider)
+        if new and self.stats is not None:
+            self.stats.inc_value("scheduler/enqueued/redis", new)
+        if new and self.df.count_added(new):
+            try:
+                self.server.expire(self.keys.dupefilter, self.ttl)
+            except RedisError as exc:
+                self.unavailable(exc)
+
     def ack(self, urls: list[str]) -> None:
         if self.stopping:
             return
-        try:
-            self.queue.ack(*urls)  # one round trip for a whole part
-        except RedisError as exc:
-            self.unavailable(exc)
+        self.acks.extend(urls)
+        self.flush_soon()
 
     def on_request_done(self, request: Request, produced_record: bool) -> None:
         if not produced_record:
@@ -199,6 +258,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         NEWSCRAWL_REDIS_IDLE_CLOSE seconds of a run with nothing left anywhere."""
         if self.stopping:
             return
+        self.flush()
         try:
             busy = len(self.queue) or self.queue.leased_by_others()
             lost = not busy and not self.server.exists(self.keys.marker)

@@ -1,0 +1,94 @@
+"""The shared queue's exchange with Redis on a real redis-server: pushes filtered by the
+dupefilter, acks after pushes, batches of leased requests, and what a worker's death or a
+clean stop does to the requests it popped but had not started."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from redis import Redis
+from scrapy import Request, Spider
+from scrapy.utils.test import get_crawler
+
+from crawler.distributed.keys import RunKeys
+from crawler.distributed.queue import LeasedPriorityQueue
+from tests.test_distributed import redis_url  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.slow  # a redis-server process
+
+KEYS = RunKeys("news", "run-1")
+
+
+def queue_of(client: Redis, worker: str) -> LeasedPriorityQueue:
+    queue = LeasedPriorityQueue(client, Spider("news"), KEYS.requests)
+    queue.processing, queue.worker = KEYS.processing, worker
+    queue.heartbeat_prefix, queue.dupefilter = KEYS.heartbeat(""), KEYS.dupefilter
+    return queue
+
+
+@pytest.fixture()
+def client(redis_url: str) -> Iterator[Redis]:  # noqa: F811
+    with Redis.from_url(redis_url) as redis:
+        yield redis
+
+
+def test_pushes_are_filtered_in_redis_and_acks_follow_them(client: Redis) -> None:
+    queue = queue_of(client, "w1")
+    added, popped = queue.exchange([("fp-a", Request("http://a/1")), ("fp-b", Request("http://a/2", priority=5)),
+                                    ("fp-a", Request("http://a/1")), (None, Request("http://a/3"))], [], 1)
+    assert added == [True, True, False, True]  # the repeated fingerprint is dropped; None is unfiltered
+    assert [r.url for r in popped] == ["http://a/2"]  # the best first, leased under its URL
+    assert client.hget(KEYS.processing, "http://a/2").startswith(b"w1|-5|http://a/2\0")  # type: ignore[union-attr]
+    # One exchange: the links a page found go in before the page's own ack.
+    added, popped = queue.exchange([("fp-c", Request("http://a/4"))], ["http://a/2"], 0)
+    assert added == [True] and popped == []
+    assert client.hlen(KEYS.processing) == 0 and client.zcard(KEYS.requests) == 3
+    assert client.scard(KEYS.dupefilter) == 3
+
+
+def test_a_batch_popped_by_a_worker_that_dies_goes_back_whole(client: Redis) -> None:
+    first = queue_of(client, "w1")
+    first.exchange([(f"fp{i}", Request(f"http://a/{i}", priority=i)) for i in range(10)], [], 0)
+    client.set(KEYS.heartbeat("w1"), "alive")
+    client.set(KEYS.heartbeat("w2"), "alive")
+    popped = first.exchange([], [], 4)[1]
+    assert [r.url for r in popped] == [f"http://a/{i}" for i in (9, 8, 7, 6)]
+    assert client.hlen(KEYS.processing) == 4 and client.zcard(KEYS.requests) == 6
+    second = queue_of(client, "w2")
+    assert second.requeue_orphans() == 0  # w1 lives: its buffered requests stay its own
+    client.delete(KEYS.heartbeat("w1"))  # w1 dies with 4 requests popped and none started
+    assert second.requeue_orphans() == 4
+    assert client.hlen(KEYS.processing) == 0
+    again = second.exchange([], [], 10)[1]
+    assert [r.url for r in again] == [f"http://a/{i}" for i in range(9, -1, -1)]  # all, once, in priority order
+
+
+def open_scheduler(redis_url: str, worker: str, batch: int) -> Any:  # noqa: F811
+    from crawler.distributed.scheduler import LeasedScheduler
+
+    crawler = get_crawler(Spider, {"REDIS_URL": redis_url, "NEWSCRAWL_REDIS_CRAWL": KEYS.crawl,
+                                   "NEWSCRAWL_RUN_ID": KEYS.run, "NEWSCRAWL_WORKER_ID": worker,
+                                   "NEWSCRAWL_REDIS_POP_BATCH": batch})
+    Redis.from_url(redis_url).set(KEYS.marker, "1")  # the run was started
+    scheduler = LeasedScheduler.from_crawler(crawler)
+    scheduler.open(Spider("news"))
+    return scheduler
+
+
+def test_a_clean_stop_hands_back_the_requests_it_popped_but_did_not_start(
+        redis_url: str, client: Redis) -> None:  # noqa: F811
+    scheduler = open_scheduler(redis_url, "w1", batch=5)
+    for i in range(8):
+        assert scheduler.enqueue_request(Request(f"http://a/{i}"))
+    assert scheduler.enqueue_request(Request("http://a/0"))  # taken; the dupefilter drops it in Redis
+    assert client.zcard(KEYS.requests) == 0 and len(scheduler) == 9  # not sent yet: one round trip later
+    started = scheduler.next_request()  # sends the pushes, leases a batch of 5, hands out one
+    assert started is not None and len(scheduler.popped) == 4
+    assert client.zcard(KEYS.requests) == 3 and client.hlen(KEYS.processing) == 5
+    scheduler.ack([started.url])
+    scheduler.close("finished")  # the pending ack goes out; the 4 popped requests go back
+    assert client.hlen(KEYS.processing) == 0
+    assert sorted(m.split(b"\0")[0] for m in client.zrange(KEYS.requests, 0, -1)) == [
+        f"http://a/{i}".encode() for i in range(8) if f"http://a/{i}" != started.url]

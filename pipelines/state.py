@@ -10,7 +10,7 @@ Each component that needs it opens its own through `open_state_store(settings)`.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -42,6 +42,9 @@ class StateStore(Protocol):
 
     def article(self, key: str) -> Written | None:
         """What an earlier run wrote under a dedup key, if anything."""
+
+    def articles(self, keys: Sequence[str]) -> dict[str, Written]:
+        """`article` for many keys at once (one query, one round trip): the keys written before."""
 
     def count_articles(self) -> int: ...
 
@@ -87,6 +90,15 @@ class SqliteStateStore:
     def article(self, key: str) -> Written | None:
         row = self.db.execute("SELECT key, url, content_hash, lastmod FROM articles WHERE key = ?", (key,)).fetchone()
         return Written(*row) if row else None
+
+    def articles(self, keys: Sequence[str]) -> dict[str, Written]:
+        found: dict[str, Written] = {}
+        for start in range(0, len(keys), 500):  # SQLite's bound on parameters
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update((row[0], Written(*row)) for row in self.db.execute(
+                f"SELECT key, url, content_hash, lastmod FROM articles WHERE key IN ({marks})", chunk))
+        return found
 
     def count_articles(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])

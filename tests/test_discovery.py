@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime, timezone
+from pathlib import Path
 
 import lxml.html
 import pytest
@@ -17,6 +19,7 @@ from crawler.spiders import discovery as spider_discovery
 from crawler.spiders.news import NewsSpider
 from crawler.urls import canonical_url, dedup_key
 from pipelines.limits import parse_since
+from pipelines.state import SqliteStateStore, Written
 
 
 def test_robots_sitemap_lines() -> None:
@@ -126,6 +129,32 @@ def test_frontier_since_and_dedup() -> None:
     assert fresh.url == "https://www.a.com/y-1-2-3"
     assert frontier.offer_article("https://a.com/y-1-2-3").skipped == "seen"  # www. and utm twins are one
     assert frontier.offer_article("https://elsewhere.com/z-1-2").skipped == "offsite"
+
+
+def test_frontier_asks_the_state_once_per_page_of_links(tmp_path: Path) -> None:
+    state = SqliteStateStore(tmp_path / "state.sqlite")
+    state.apply_part("part-1", [Written(dedup_key("https://a.com/old-1-2-3"), "https://a.com/old-1-2-3", "h", None)],
+                     "2024-03-01T00:00:00Z")
+    single: list[str] = []
+    many: list[list[str]] = []
+
+    def article(key: str) -> Written | None:
+        single.append(key)
+        return state.article(key)
+
+    def articles(keys: Sequence[str]) -> dict[str, Written]:
+        many.append(list(keys))
+        return state.articles(keys)
+
+    frontier = Frontier(written_before=article, written_many=articles)
+    frontier.add_site("https://a.com/")
+    assert frontier.offer_article("https://a.com/first-1-2-3").url  # not prefetched: asked alone
+    links = ["https://a.com/old-1-2-3", "https://www.a.com/new-1-2-3", "https://a.com/first-1-2-3",
+             "https://elsewhere.com/z-1-2"]
+    frontier.prefetch(links)
+    assert many == [[dedup_key("https://a.com/old-1-2-3"), dedup_key("https://a.com/new-1-2-3")]]  # new, on-site
+    assert [frontier.offer_article(url).skipped for url in links] == ["seen_before", None, "seen", "offsite"]
+    assert single == [dedup_key("https://a.com/first-1-2-3")]  # the page's links cost one query in all
 
 
 @pytest.mark.parametrize("value", ["2d", "12h", "30m", "1w", "2024-01-01", "2024-01-01T10:00:00+07:00"])

@@ -6,7 +6,7 @@ A pipelines.state.StateStore, chosen by NEWSCRAWL_STATE_STORE (crawler/addon.py 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import cast
 
 from redis import Redis
@@ -21,7 +21,7 @@ from .keys import state_key
 class RedisStateStore:
     def __init__(self, server: Redis, crawl: str) -> None:
         self.server = server
-        self.articles = state_key(crawl, "articles")  # HASH key -> {url, hash, lastmod, part}
+        self.articles_key = state_key(crawl, "articles")  # HASH key -> {url, hash, lastmod, part}
         self.parts = state_key(crawl, "parts")  # SET of applied part paths (worker-qualified)
         self.watermarks = state_key(crawl, "watermarks")  # HASH site -> JSON
 
@@ -33,14 +33,24 @@ class RedisStateStore:
         pass  # the connection pool is shared and closes with the process
 
     def article(self, key: str) -> Written | None:
-        raw = cast("bytes | None", self.server.hget(self.articles, key))  # redis-py types sync and async alike
+        raw = cast("bytes | None", self.server.hget(self.articles_key, key))  # redis-py types sync and async alike
         if raw is None:
             return None
+        return self._written(key, raw)
+
+    def articles(self, keys: Sequence[str]) -> dict[str, Written]:
+        if not keys:
+            return {}
+        raws = cast("list[bytes | None]", self.server.hmget(self.articles_key, list(keys)))
+        return {key: self._written(key, raw) for key, raw in zip(keys, raws, strict=True) if raw is not None}
+
+    @staticmethod
+    def _written(key: str, raw: bytes) -> Written:
         data = json.loads(raw)
         return Written(key, data["url"], data["content_hash"], data.get("lastmod"))
 
     def count_articles(self) -> int:
-        return cast(int, self.server.hlen(self.articles))
+        return cast(int, self.server.hlen(self.articles_key))
 
     def part_applied(self, part: str) -> bool:
         return bool(self.server.sismember(self.parts, part))
@@ -48,17 +58,17 @@ class RedisStateStore:
     def apply_part(self, part: str, written: Iterable[Written], when: str) -> None:
         pipe = self.server.pipeline(transaction=True)
         for w in written:
-            pipe.hset(self.articles, w.key, json.dumps(
+            pipe.hset(self.articles_key, w.key, json.dumps(
                 {"url": w.url, "content_hash": w.content_hash, "lastmod": w.lastmod, "written_at": when, "part": part}))
         pipe.sadd(self.parts, part)
         pipe.execute()
 
     def forget_part(self, part: str) -> int:
         """Unmark the articles whose latest record is in `part` (found damaged)."""
-        keys = [key for key, raw in self.server.hscan_iter(self.articles)
+        keys = [key for key, raw in self.server.hscan_iter(self.articles_key)
                 if json.loads(raw).get("part") == part]
         if keys:
-            self.server.hdel(self.articles, *keys)
+            self.server.hdel(self.articles_key, *keys)
         self.server.srem(self.parts, part)
         return len(keys)
 

@@ -79,6 +79,7 @@ class DiscoveryMixin:
         queued, state.held_requests = state.held_requests, []
         yield from queued
         held, state.held = state.held, []
+        self.frontier.prefetch(url for url, _ in held)
         for url, depth in held:
             offer = self.frontier.offer_article(url, from_link=True)
             if offer.url:
@@ -158,8 +159,9 @@ class DiscoveryMixin:
         yield from self.entry_requests(entries, response.url)
 
     def entry_requests(self, entries: list[Entry], base_url: str) -> Iterator[Request]:
-        for entry in entries:
-            url = urljoin(base_url, entry.url)
+        urls = [urljoin(base_url, entry.url) for entry in entries]
+        self.frontier.prefetch(urls)
+        for entry, url in zip(entries, urls, strict=True):
             if url_kind(url, self.article_pattern(url)) in ("listing", "pagination", "calendar"):
                 # Sitemaps list sections too (a "pages" sitemap): read their links, never extract them.
                 yield from self.page_request(url, 1)

@@ -85,6 +85,7 @@ class NewsSpider(DiscoveryMixin, Spider):
             depth=settings.getint("NEWSCRAWL_DEPTH", 3),
             max_pagination=settings.getint("NEWSCRAWL_MAX_PAGINATION", 50),
             written_before=self.state.article if self.state is not None else None,
+            written_many=self.state.articles if self.state is not None else None,
         )
         self.workers = ExtractionWorkers.from_settings(settings)
 
@@ -208,8 +209,9 @@ class NewsSpider(DiscoveryMixin, Spider):
             yield from self.feed_requests(result.feeds or [urljoin(page_url, p) for p in COMMON_FEEDS[:2]])
         for url in result.following:
             yield from self.page_request(url, depth, pagination=True)
-        for url in result.links:
-            kind = url_kind(url, self.article_pattern(url))
+        kinds = [(url, url_kind(url, self.article_pattern(url))) for url in result.links]
+        self.frontier.prefetch(url for url, kind in kinds if kind == "article")
+        for url, kind in kinds:
             if kind == "article":
                 state = self.frontier.site_for(url)
                 if state is not None and state.discovery_pending > 0:

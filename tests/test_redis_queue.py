@@ -92,3 +92,28 @@ def test_a_clean_stop_hands_back_the_requests_it_popped_but_did_not_start(
     assert client.hlen(KEYS.processing) == 0
     assert sorted(m.split(b"\0")[0] for m in client.zrange(KEYS.requests, 0, -1)) == [
         f"http://a/{i}".encode() for i in range(8) if f"http://a/{i}" != started.url]
+
+
+def test_the_near_duplicate_index_in_redis_answers_as_the_one_in_memory(client: Redis) -> None:
+    from crawler.distributed.neardup import RedisNearDupStore
+    from pipelines.neardup_store import Entry, MemoryStore
+
+    redis_store, memory = RedisNearDupStore(client, "news", "params"), MemoryStore()
+    entries = [(Entry(f"k{i % 4}", f"http://a/{i}", f"http://a/{i}", f"k{i % 4}", f"h{i % 3}", bytes([i]) * 8),
+                [i % 5, 10 + i % 2]) for i in range(12)]
+    for entry, bands in entries:
+        redis_store.add(entry, bands)
+        memory.add(entry, bands)
+    redis_store.first_with_hash("h-none", "k0")  # the script's first call loads it (EVALSHA, SCRIPT LOAD, EVALSHA)
+    calls = client.info("commandstats")["cmdstat_evalsha"]["calls"]
+
+    def same(a: Entry | None, b: Entry | None) -> bool:  # the stores number entries from 1 and 0
+        return (a is None and b is None) or (a is not None and b is not None and a.url == b.url
+                                             and a.signature == b.signature and a.seq == b.seq + 1)
+
+    for content_hash, exclude in (("h0", "k0"), ("h1", "k9"), ("h9", "k0")):
+        assert same(redis_store.first_with_hash(content_hash, exclude), memory.first_with_hash(content_hash, exclude))
+    for bands, exclude, limit in (([0, 11], "k1", 3), ([2, 3, 4, 10], "k0", 50), ([7], "k0", 5), ([], "k0", 5)):
+        got, want = redis_store.candidates(bands, exclude, limit), memory.candidates(bands, exclude, limit)
+        assert len(got) == len(want) and all(same(a, b) for a, b in zip(got, want, strict=True))
+    assert client.info("commandstats")["cmdstat_evalsha"]["calls"] - calls == 6  # one round trip per lookup

@@ -30,7 +30,11 @@ _RECENT = timedelta(days=14)
 
 
 def digest(url: str) -> bytes:
-    return hashlib.blake2b(dedup_key(url).encode("utf-8"), digest_size=8).digest()
+    return key_digest(dedup_key(url))
+
+
+def key_digest(key: str) -> bytes:
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
 
 
 @dataclass
@@ -98,10 +102,10 @@ class Frontier:
             return
         keys = []
         for url in urls:
-            url = canonical_url(url)
+            key = dedup_key(url)
             state = self.site_for(url)
-            if state is not None and digest(url) not in state.seen:
-                keys.append(dedup_key(url))
+            if state is not None and key_digest(key) not in state.seen:
+                keys.append(key)
         self.prefetched = set(keys)
         self.written = self.written_many(keys) if keys else {}
 

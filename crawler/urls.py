@@ -23,7 +23,9 @@ _TRACKING = re.compile(
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _PATH_SAFE = _UNRESERVED | frozenset("/:@!$&'()*+,;=")
-_PERCENT_OR_CHAR = re.compile(r"%[0-9A-Fa-f]{2}|.", re.S)
+# What the path normalization changes: escapes, and characters outside the path's allowed set
+# (_PATH_SAFE); the rest passes through without a Python call per character.
+_PERCENT_OR_UNSAFE = re.compile(r"%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~/:@!$&'()*+,;=]")
 
 
 def host_of(url: str | None) -> str | None:
@@ -59,7 +61,7 @@ def canonical_url(url: str) -> str:
     except ValueError:
         port = None
     netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
-    path = _PERCENT_OR_CHAR.sub(_normalize_path_char, parts.path) or "/"
+    path = _PERCENT_OR_UNSAFE.sub(_normalize_path_char, parts.path) or "/"
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
     return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
 

@@ -8,9 +8,11 @@ One machine stands in for N: each `newscrawl` process is pinned to its own core 
 
 from __future__ import annotations
 
+import ctypes
 import gzip
 import json
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -25,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" if (ROOT.parent / "shared").exists() else Path("/work/shared")
 sys.path.insert(0, str(ROOT))
 from bench.farm_score import load  # noqa: E402
+from crawler.distributed.keys import current_run_key  # noqa: E402
 from crawler.urls import dedup_key  # noqa: E402
 
 SETTINGS = ("DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, CONCURRENT_REQUESTS_PER_DOMAIN = 8, "
@@ -59,6 +62,30 @@ def reads_processed(port: int) -> int:
     return 0
 
 
+def adopt_orphans() -> None:
+    """Make this process the reaper of its orphaned descendants (Linux): a crawl's extraction
+    pool runs under a fork server that outlives the crawl process by a moment; reaped here, its
+    CPU time (and its workers') counts in RUSAGE_CHILDREN."""
+    PR_SET_CHILD_SUBREAPER = 36
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def reap_orphans(keep: set[int], patience: float = 5.0) -> None:
+    """Wait for the descendants left to this process (all but `keep`) to exit, and reap them."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        children: set[int] = set()
+        for task in Path("/proc/self/task").iterdir():
+            with open(task / "children", encoding="ascii") as handle:
+                children |= {int(pid) for pid in handle.read().split()}
+        left = children - keep
+        if not left:
+            return
+        for pid in left:
+            if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                time.sleep(0.02)
+
+
 def sites_file(work: Path, farm: Path) -> Path:
     info = json.loads((farm / "farm.json").read_text())
     port = info.get("port", 8081)
@@ -83,7 +110,8 @@ def written(out: Path, manifest: list[dict[str, Any]]) -> dict[str, Any]:
             "missing": len(truth - set(keys)), "last_write": last}
 
 
-def one_case(name: str, farm: Path, manifest: list[dict[str, Any]], port: int | None) -> dict[str, Any]:
+def one_case(name: str, farm: Path, manifest: list[dict[str, Any]], port: int | None,
+             keep: set[int]) -> dict[str, Any]:
     work = ROOT / "build" / "pinned" / name.split()[0]
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -95,18 +123,26 @@ def one_case(name: str, farm: Path, manifest: list[dict[str, Any]], port: int | 
         redis_cli(port, "FLUSHALL")
         redis_cli(port, "CONFIG", "RESETSTAT")
         reads_before = reads_processed(port)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start_wall, start = time.time(), time.monotonic()
     procs = [subprocess.Popen(["taskset", "-c", str(cores[0]), sys.executable, "-m", "crawler.cli", "run", str(path),
                                *(["--redis", redis] if redis else [])], cwd=work, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)]
     if name.startswith("(c)"):
-        time.sleep(1.0)  # the run publishes its id; the worker joins it
+        # The worker joins the run as soon as the run has published its id, as a machine started
+        # with the coordinator would (`newscrawl worker` needs the id).
+        deadline = time.monotonic() + 30
+        while not redis_cli(port, "GET", current_run_key(path.stem)).strip() and time.monotonic() < deadline:
+            time.sleep(0.02)
         procs.append(subprocess.Popen(["taskset", "-c", str(cores[1]), sys.executable, "-m", "crawler.cli", "worker",
                                        str(path), "--redis", str(redis)], cwd=work, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL))
     for proc in procs:
         proc.wait()
     wall = time.monotonic() - start
+    reap_orphans(keep)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the crawl processes and their pools, whole
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     result = written(work / "out", manifest)
     active = max(0.1, result["last_write"] - start_wall) if result["last_write"] else wall
     calls = commandstats(port) if port else {}
@@ -116,6 +152,7 @@ def one_case(name: str, farm: Path, manifest: list[dict[str, Any]], port: int | 
     total = sum(calls.values())
     per = max(1, result["articles"])
     return {**result, "wall": wall, "active": active, "articles_per_s": result["articles"] / active,
+            "cpu_ms_per_article": 1000 * cpu / per,
             "redis_calls": total, "redis_per_article": total / per, "round_trips_per_article": trips / per,
             "by_command": {k: round(v / per, 2) for k, v in sorted(calls.items(), key=lambda kv: -kv[1])}}
 
@@ -139,6 +176,7 @@ def run_pinned(args: Any) -> int:
     redis = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                               "--appendonly", "no", "--dir", str(data)], stdout=subprocess.DEVNULL)
     time.sleep(0.5)
+    adopt_orphans()
     cases = {"(a) embedded, 1 process on 1 core": None, "(b) redis, 1 process on 1 core": port,
              "(c) redis, 2 processes on 2 cores (1 each)": port}
     cases = {name: value for name, value in cases.items() if name[1] in args.cases}
@@ -146,11 +184,12 @@ def run_pinned(args: Any) -> int:
     try:
         for rep in range(args.reps):
             for name, redis_port in cases.items():
-                results[name].append(one_case(name, farm, manifest, redis_port))
+                results[name].append(one_case(name, farm, manifest, redis_port, {redis.pid}))
                 last = results[name][-1]
                 print(f"rep {rep + 1} {name}: {last['articles']} articles in {last['active']:.1f} s "
                       f"({last['articles_per_s']:.1f}/s), {last['redis_per_article']:.1f} Redis calls and "
-                      f"{last['round_trips_per_article']:.1f} round trips per article",
+                      f"{last['round_trips_per_article']:.1f} round trips per article, "
+                      f"{last['cpu_ms_per_article']:.0f} CPU ms per article",
                       file=sys.stderr)
     finally:
         redis.terminate()
@@ -161,9 +200,9 @@ def run_pinned(args: Any) -> int:
     print(f"\npinned-core scaling: newsfarm {args.sites} sites x {args.articles} articles ({len(manifest)} in the "
           f"manifest), {os.cpu_count()} cores, medians of {args.reps} interleaved runs; load average "
           f"{one:.1f} / {five:.1f}")
-    print("| case | articles/s | active s (runs) | articles | duplicates | missing | Redis calls/article "
-          "| round trips/article |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| case | articles/s | active s (runs) | articles | duplicates | missing | CPU ms/article "
+          "| Redis calls/article | round trips/article |")
+    print("|---|---|---|---|---|---|---|---|---|")
     rate = {}
     for name, runs in results.items():
         rate[name] = statistics.median(r["articles_per_s"] for r in runs)
@@ -171,7 +210,8 @@ def run_pinned(args: Any) -> int:
         trips = f"{statistics.median(r['round_trips_per_article'] for r in runs):.1f}" if cases[name] else "-"
         print(f"| {name} | {rate[name]:.1f} | {statistics.median(r['active'] for r in runs):.1f} "
               f"{[round(r['active'], 1) for r in runs]} | {runs[-1]['articles']} | "
-              f"{max(r['duplicates'] for r in runs)} | {max(r['missing'] for r in runs)} | {calls} | {trips} |")
+              f"{max(r['duplicates'] for r in runs)} | {max(r['missing'] for r in runs)} | "
+              f"{statistics.median(r['cpu_ms_per_article'] for r in runs):.0f} | {calls} | {trips} |")
     b, c = (next((n for n in cases if n[1] == case), None) for case in "bc")
     if b and c:
         print(f"  (c)/(b) = {rate[c] / rate[b]:.2f}   (target >= 1.8)")

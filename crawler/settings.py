@@ -149,6 +149,7 @@ NEWSCRAWL_REDIS_TTL = 7 * 24 * 3600  # seconds a run's keys live after their las
 NEWSCRAWL_REDIS_HEARTBEAT = 5.0  # seconds; a worker silent for 3 beats is dead and its leases go back
 NEWSCRAWL_REDIS_IDLE_CLOSE = 10.0  # seconds with nothing queued or leased anywhere before a worker stops
 NEWSCRAWL_REDIS_OUTAGE_MAX = 120.0  # seconds Redis may be away (a restart) before the run stops as failed
+NEWSCRAWL_REDIS_POP_BATCH = 8  # requests a worker leases per round trip (held in the worker until started)
 
 # Raw archives (crawler/extensions/warc.py): every fetched response as gzipped WARC files in this
 # directory (`newscrawl crawl --warc DIR`, `warc = "DIR"` in a sites file's [run] table).

@@ -117,3 +117,16 @@ def test_the_near_duplicate_index_in_redis_answers_as_the_one_in_memory(client: 
         got, want = redis_store.candidates(bands, exclude, limit), memory.candidates(bands, exclude, limit)
         assert len(got) == len(want) and all(same(a, b) for a, b in zip(got, want, strict=True))
     assert client.info("commandstats")["cmdstat_evalsha"]["calls"] - calls == 6  # one round trip per lookup
+
+
+def test_the_coordinator_finds_live_workers_without_walking_the_keyspace(client: Redis) -> None:
+    from crawler.distributed.reports import wait_for_workers
+
+    client.sadd(KEYS.workers, "w1", "w2")
+    client.set(KEYS.heartbeat("w2"), "alive")
+    client.mset({f"newscrawl:news:state:neardup:band:{i}": i for i in range(3000)})
+    client.config_resetstat()
+    assert wait_for_workers(client, KEYS, timeout=0) == [KEYS.heartbeat("w2")]
+    assert "cmdstat_scan" not in client.info("commandstats")
+    client.delete(KEYS.heartbeat("w2"))
+    assert wait_for_workers(client, KEYS, timeout=0) == []

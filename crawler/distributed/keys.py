@@ -35,6 +35,10 @@ class RunKeys:
     def marker(self) -> str:
         return f"{self.base}:started"  # STRING set when the run starts: gone means Redis lost the run
 
+    @property
+    def workers(self) -> str:
+        return f"{self.base}:workers"  # SET of the ids of every worker that joined the run
+
     def heartbeat(self, worker: str) -> str:
         return f"{self.base}:worker:{worker}"  # STRING with a short TTL while the worker lives
 

@@ -18,7 +18,13 @@ def wait_for_workers(server: Any, keys: RunKeys, timeout: float) -> list[str]:
     """Wait until no worker of the run has a heartbeat; returns those still alive at timeout."""
     deadline = time.monotonic() + timeout
     while True:
-        alive = [k.decode() if isinstance(k, bytes) else k for k in server.scan_iter(keys.heartbeat("*"))]
+        # The run's worker set, not a SCAN: the keyspace also holds the crawl's whole
+        # near-duplicate index, and a SCAN walks it ten keys a round trip.
+        workers = sorted(w.decode() if isinstance(w, bytes) else w for w in server.smembers(keys.workers))
+        pipe = server.pipeline(transaction=False)
+        for worker in workers:
+            pipe.exists(keys.heartbeat(worker))
+        alive = [keys.heartbeat(w) for w, live in zip(workers, pipe.execute(), strict=True) if live]
         if not alive or time.monotonic() >= deadline:
             return alive
         time.sleep(1)

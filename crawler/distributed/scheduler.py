@@ -98,7 +98,11 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         self.queue.worker = self.worker
         self.queue.heartbeat_prefix = self.keys.heartbeat("")
         self.queue.dupefilter = self.keys.dupefilter
-        self.heartbeat()
+        try:
+            self.server.sadd(self.keys.workers, self.worker)  # the coordinator waits for every one of them
+        except RedisError as exc:
+            self.unavailable(exc)
+        self.heartbeat()  # and sets the expiry of the run's keys
         self.loop = task.LoopingCall(self.heartbeat)
         self.loop.start(self.beat, now=False)
 
@@ -126,9 +130,11 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
                 self.stop(DATA_LOST, "Redis no longer has this run's keys (it restarted without persistence, "
                           "or they were deleted): the run stops here")
                 return
-            self.server.set(self.keys.heartbeat(self.worker), str(time.time()), ex=self.heartbeat_ttl)
-            for key in (self.keys.requests, self.keys.processing, self.keys.marker):
-                self.server.expire(key, self.ttl)
+            pipe = self.server.pipeline(transaction=False)  # one round trip
+            pipe.set(self.keys.heartbeat(self.worker), str(time.time()), ex=self.heartbeat_ttl)
+            for key in (self.keys.requests, self.keys.processing, self.keys.marker, self.keys.workers):
+                pipe.expire(key, self.ttl)
+            pipe.execute()
             if self.in_grace():
                 return
             moved = self.queue.requeue_orphans()

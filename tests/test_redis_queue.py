@@ -5,6 +5,7 @@ clean stop does to the requests it popped but had not started."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -130,3 +131,24 @@ def test_the_coordinator_finds_live_workers_without_walking_the_keyspace(client:
     assert "cmdstat_scan" not in client.info("commandstats")
     client.delete(KEYS.heartbeat("w2"))
     assert wait_for_workers(client, KEYS, timeout=0) == []
+
+
+def test_a_worker_that_finds_the_queue_empty_looks_again_soon(redis_url: str, client: Redis) -> None:  # noqa: F811
+    scheduler = open_scheduler(redis_url, "w1", batch=4)
+    assert scheduler.next_request() is None
+    assert scheduler.polling.running  # not only on the engine's 5-second heartbeat
+    queue_of(client, "w2").exchange([("fp-x", Request("http://a/x"))], [], 0)  # another worker finds a link
+    crawled: list[Request] = []
+
+    def crawl(request: Request) -> None:  # Scrapy's engine.crawl: through the scheduler, then it looks
+        crawled.append(request)
+        assert scheduler.enqueue_request(request)
+
+    scheduler.crawler.engine = SimpleNamespace(spider=Spider("news"), crawl=crawl)
+    scheduler.poll()
+    assert not scheduler.polling.running and [r.url for r in crawled] == ["http://a/x"]
+    started = scheduler.next_request()
+    assert started is not None and started.url == "http://a/x" and "_newscrawl_leased" not in started.meta
+    assert client.zcard(KEYS.requests) == 0 and scheduler.pushes == []  # handed over, not queued again
+    assert client.hget(KEYS.processing, "http://a/x").startswith(b"w1|")  # type: ignore[union-attr]
+    scheduler.close("finished")

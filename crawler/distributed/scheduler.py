@@ -53,6 +53,8 @@ logger = logging.getLogger(__name__)
 DATA_LOST = connection.RunLost.finish_reason
 UNAVAILABLE = "redis_unavailable"
 DEFAULT_POP_BATCH = 8  # requests leased per round trip: few enough that the tail of a run stays shared
+POLL_EMPTY = 0.25  # seconds between pops while the queue is empty (the engine itself retries every 5 s)
+_HANDED_OVER = "_newscrawl_leased"  # meta flag: a request this worker already leased, handed to the engine
 MAX_PENDING_PUSHES = 500  # a sitemap's links go in round trips of this many
 
 
@@ -72,6 +74,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         self.idle_close = settings.getfloat("NEWSCRAWL_REDIS_IDLE_CLOSE", 10.0)
         self.idle_since: float | None = None
         self.loop: task.LoopingCall | None = None
+        self.polling = task.LoopingCall(self.poll)
         self.stopping: str | None = None  # why this worker stops early (Redis lost or gone)
         self.df = FingerprintDupeFilter(server, keys.dupefilter, crawler, self.ttl)
         self.pop_batch = max(1, settings.getint("NEWSCRAWL_REDIS_POP_BATCH", DEFAULT_POP_BATCH))
@@ -109,6 +112,8 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
     def close(self, reason: str) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
+        if self.polling.running:
+            self.polling.stop()
         self.flush_later.cancel()
         if self.stopping:
             return  # Redis is gone or empty: nothing to hand back there
@@ -174,6 +179,9 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         True here means 'taken', not 'new'."""
         if self.stopping:
             return False
+        if request.meta.pop(_HANDED_OVER, False):  # from poll(): leased already, first in line
+            self.popped.appendleft(request)
+            return True
         self.pushes.append((None if request.dont_filter else self.df.request_fingerprint(request), request))
         redirected = request.meta.get("redirect_urls")
         if redirected:
@@ -190,10 +198,28 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         if not self.popped:
             self.exchange(self.pop_batch)
         if not self.popped:
+            if not self.polling.running:
+                self.polling.start(POLL_EMPTY, now=False)
             return None
         if self.stats is not None:
             self.stats.inc_value("scheduler/dequeued/redis")
         return self.popped.popleft()
+
+    def poll(self) -> None:
+        """While the queue is empty, look again every POLL_EMPTY seconds, and wake the engine
+        when requests come (a worker that joins early, or runs dry while the others' pages
+        bring new links, would otherwise wait for the engine's 5-second heartbeat)."""
+        engine = self.crawler.engine
+        if self.stopping or engine is None or engine.spider is None:
+            self.polling.stop()
+            return
+        if not self.popped:
+            self.exchange(self.pop_batch)
+        if self.popped:
+            self.polling.stop()
+            request = self.popped.popleft()
+            request.meta[_HANDED_OVER] = True
+            engine.crawl(request)  # back through enqueue_request, which keeps it; the engine looks now
 
     def has_pending_requests(self) -> bool:
         if self.stopping:
@@ -207,7 +233,11 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
             return False
 
     def __len__(self) -> int:
-        return len(self.popped) + len(self.pushes) + len(self.queue)
+        try:
+            queued = len(self.queue)
+        except RedisError:
+            queued = 0  # a count for a log line: the commands that matter report the outage
+        return len(self.popped) + len(self.pushes) + queued
 
     def flush_soon(self) -> None:
         """One exchange for everything a reactor turn found or settled (a response's links, its ack)."""

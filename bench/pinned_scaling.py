@@ -27,7 +27,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" if (ROOT.parent / "shared").exists() else Path("/work/shared")
 sys.path.insert(0, str(ROOT))
 from bench.farm_score import load  # noqa: E402
-from crawler.distributed.keys import current_run_key  # noqa: E402
 from crawler.urls import dedup_key  # noqa: E402
 
 SETTINGS = ("DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, CONCURRENT_REQUESTS_PER_DOMAIN = 8, "
@@ -129,14 +128,10 @@ def one_case(name: str, farm: Path, manifest: list[dict[str, Any]], port: int | 
                                *(["--redis", redis] if redis else [])], cwd=work, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)]
     if name.startswith("(c)"):
-        # The worker joins the run as soon as the run has published its id, as a machine started
-        # with the coordinator would (`newscrawl worker` needs the id).
-        deadline = time.monotonic() + 30
-        while not redis_cli(port, "GET", current_run_key(path.stem)).strip() and time.monotonic() < deadline:
-            time.sleep(0.02)
+        # Started with the run, as a second machine would be: it waits for the run (--wait).
         procs.append(subprocess.Popen(["taskset", "-c", str(cores[1]), sys.executable, "-m", "crawler.cli", "worker",
-                                       str(path), "--redis", str(redis)], cwd=work, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL))
+                                       str(path), "--redis", str(redis), "--wait", "60"], cwd=work,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     for proc in procs:
         proc.wait()
     wall = time.monotonic() - start

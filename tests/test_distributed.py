@@ -219,3 +219,21 @@ def test_worker_without_a_run_is_a_clear_error(redis_url: str, tmp_path: Path) -
         run = subprocess.run([sys.executable, "-m", "crawler.cli", "run", str(sites), "--redis", bad],
                              cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
         assert run.returncode == 2 and "cannot use Redis" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_workers_started_with_the_run_wait_for_it_and_never_join_a_finished_one(
+        redis_url: str, server: MockServer, tmp_path: Path, processes: list[subprocess.Popen[str]]) -> None:
+    site = LocalNewsSite(server, count=30)
+    sites = write_sites(tmp_path, site.base, delay=0.1)
+    early = start(processes, "worker", str(sites), "--redis", redis_url, "--wait", "60")  # before the run exists
+    time.sleep(1.0)
+    coordinator = start(processes, "run", str(sites), "--redis", redis_url, "--report", str(tmp_path / "report.json"))
+    assert coordinator.wait(timeout=180) == 0, said(coordinator)
+    assert early.wait(timeout=60) == 0, said(early)
+    urls = [u for found in outputs(tmp_path / "out").values() for u in found]
+    assert sorted(urls) == sorted(site.base + st.path for st in site.stories)
+    assert '"workers": 2' in (tmp_path / "report.json").read_text()
+    # The run is over: a worker waiting for one does not join it.
+    late = subprocess.run([sys.executable, "-m", "crawler.cli", "worker", str(sites), "--redis", redis_url,
+                           "--wait", "1"], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
+    assert late.returncode == 2 and "no run of 'news'" in late.stderr and "live worker" in late.stderr

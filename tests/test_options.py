@@ -70,7 +70,7 @@ def test_every_flag_that_sets_a_setting_is_in_the_table() -> None:
     commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     flags = {s for name in ("crawl", "run", "worker", "url") for action in commands.choices[name]._actions
              for s in action.option_strings if s.startswith("--")}
-    not_settings = {"--help", "--output", "--verbose", "--report", "--run", "--set"}  # outputs, not settings
+    not_settings = {"--help", "--output", "--verbose", "--report", "--run", "--wait", "--set"}  # not settings
     assert flags - not_settings == keys_in_table("flag") - {"-s NAME=VALUE"}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,9 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("sites_file", metavar="SITES_FILE")
     parser.add_argument("--redis", metavar="URL", required=True, help="the run's Redis, redis://host:6379/0")
     parser.add_argument("--run", dest="run_id", metavar="ID", help="the run to join (default: the latest one started)")
+    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                        help="wait up to SECONDS for a run to be started (workers started together with "
+                             "`newscrawl run`); default: fail at once when there is none")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a Scrapy setting (repeatable)")
     parser.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
@@ -47,14 +51,20 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     settings = crawl_settings(None, dict(parse_setting(s) for s in args.set), verbose=args.verbose)
     crawl = settings.get("NEWSCRAWL_REDIS_CRAWL") or path.stem
+    deadline = time.monotonic() + max(0.0, args.wait)
     try:
-        run_id = args.run_id or checked_client(args.redis).get(current_run_key(crawl))
+        client = checked_client(args.redis)
+        run_id = args.run_id or (live_run(client, crawl) if args.wait > 0 else client.get(current_run_key(crawl)))
+        while not run_id and time.monotonic() < deadline:
+            time.sleep(0.05)
+            run_id = live_run(client, crawl)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     except RedisError as exc:
         raise UsageError(f"cannot use Redis at {redact(args.redis)}: {redact(str(exc))}") from None
     if not run_id:
-        raise UsageError(f"no run of {crawl!r} in {redact(args.redis)}: "
+        waited = f" with a live worker after waiting {args.wait:g} s" if args.wait > 0 else ""
+        raise UsageError(f"no run of {crawl!r} in {redact(args.redis)}{waited}: "
                          f"start one with `newscrawl run {args.sites_file} --redis ...`")
     run_id = run_id.decode() if isinstance(run_id, bytes) else str(run_id)
     for name, value in {"FEEDS": {}, "NEWSCRAWL_SITES_FILE": str(path), "NEWSCRAWL_RUN_ID": run_id,
@@ -66,3 +76,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"newscrawl worker: stopped early ({reason})", file=sys.stderr)
         return 1
     return 0
+
+
+def live_run(client: Any, crawl: str) -> bytes | None:
+    """The latest run of the crawl if a worker of it is alive (its coordinator has started
+    working): a worker waiting for a run must not join yesterday's finished one."""
+    from crawler.distributed.keys import RunKeys, current_run_key
+
+    run_id = client.get(current_run_key(crawl))
+    if not run_id:
+        return None
+    keys = RunKeys(crawl, run_id.decode())
+    workers = client.smembers(keys.workers)
+    return run_id if any(client.exists(keys.heartbeat(w.decode())) for w in workers) else None

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from crawler.items import RawPage
-from crawler.pageanalysis import PageJob, PageResult
+from crawler.pagejob import PageJob, PageResult
 from crawler.urls import dedup_key, host_of
 from crawler.warcinput import FetchedPage, is_warc, responses
 from pipelines.workers import ExtractionWorkers

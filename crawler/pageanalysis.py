@@ -3,40 +3,22 @@ none, whether it is an article, and the links, pagination and feeds to follow.
 
 This is the function the extraction pool (pipelines/workers.py) runs in its worker processes,
 named by NEWSCRAWL_PAGE_FUNCTION; the spider, `newscrawl extract` and WARC re-extraction all
-use it, so a page gives the same record whichever way it came in.
+use it, so a page gives the same record whichever way it came in. PageJob and PageResult live
+in crawler/pagejob.py, which the crawl process imports without the extraction stack.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from crawler.discovery.feeds import feed_links
 from crawler.discovery.links import page_links
-from crawler.items import ArticleRecord, RawPage
+from crawler.pagejob import PageJob, PageResult
 from crawler.profiles import PROFILES
 from crawler.spiders.pagesignals import looks_like_article
 from pipelines.errors import PageRejected
 from pipelines.extraction.document import decode_html, parse_html
 from pipelines.process import process_page
 
-
-@dataclass
-class PageJob:
-    raw: RawPage
-    body: bytes = b""  # decoded in the worker when raw.html is empty
-    follow: bool = False  # read links, pagination and (homepage) feed links
-    homepage: bool = False
-    expect_article: bool = True  # listed in a sitemap/feed or asked for; else decided by the page
-
-
-@dataclass
-class PageResult:
-    record: ArticleRecord | None = None
-    rejected: tuple[str, str] | None = None  # (reason, detail) when the page is not a record
-    is_article: bool = False
-    links: list[str] = field(default_factory=list)
-    following: list[str] = field(default_factory=list)
-    feeds: list[str] = field(default_factory=list)
+__all__ = ["PageJob", "PageResult", "analyze_page"]
 
 
 def analyze_page(job: PageJob) -> PageResult:

@@ -7,6 +7,10 @@ over jobs in worker processes and hands the results back. The main process only 
 and schedules. Backpressure comes from Scrapy itself: callbacks waiting here hold their
 responses, and the engine stops downloading past SCRAPER_SLOT_MAX_ACTIVE_SIZE bytes of them.
 
+The function may be given by name ("module.function"): then the process feeding the pool never
+imports it. The crawl does so: the extraction stack (trafilatura, readability, the language
+model, the schema; ~65 MiB) lives in the fork server and its workers, not in the crawler.
+
 Settings read: NEWSCRAWL_WORKERS (default: the cores this process may use, see usable_cores;
 0 = run the function in the event loop), NEWSCRAWL_PAGE_FUNCTION.
 Workers are not recycled: ProcessPoolExecutor's max_tasks_per_child deadlocks the pool on
@@ -17,6 +21,7 @@ memory stays flat without it (bench/crawl_bench.py --memory).
 from __future__ import annotations
 
 import asyncio
+import functools
 import multiprocessing
 import os
 from collections import deque
@@ -55,17 +60,36 @@ def usable_cores() -> int:
     return max(1, cores)
 
 
+class FunctionByName:
+    """A module-level function named by its import path: it pickles as the name, and is
+    imported where it is called (once per process)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.module = path.rsplit(".", 1)[0]
+
+    def __call__(self, job: Any) -> Any:
+        return _loaded(self.path)(job)
+
+
+@functools.cache
+def _loaded(path: str) -> Callable[[Any], Any]:
+    function: Callable[[Any], Any] = load_object(path)
+    return function
+
+
 class ExtractionWorkers(Generic[J, R]):
     """A process pool (or, with 0 workers, the calling thread) running `function`."""
 
     def __init__(self, workers: int | None, function: Callable[[J], R] | str) -> None:
-        self.function: Callable[[J], R] = load_object(function) if isinstance(function, str) else function
+        self.function: Callable[[J], R] = FunctionByName(function) if isinstance(function, str) else function
         self.workers = usable_cores() if workers is None else max(0, workers)
         self.executor: Executor | None = None
         if self.workers:
             context = multiprocessing.get_context("forkserver")
             # The fork server imports these once; workers fork from it already warm.
-            context.set_forkserver_preload(["pipelines.forkserver_guard", "pipelines.warm", self.function.__module__])
+            module = self.function.module if isinstance(self.function, FunctionByName) else self.function.__module__
+            context.set_forkserver_preload(["pipelines.forkserver_guard", "pipelines.warm", module])
             self.executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_worker_start)
 
     @classmethod

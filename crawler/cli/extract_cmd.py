@@ -16,7 +16,7 @@ from typing import IO, Any
 from crawler import settings as defaults
 from crawler.backfill import Backfill, Filters, Progress
 from crawler.items import RawPage
-from crawler.pageanalysis import PageJob, PageResult, analyze_page
+from crawler.pagejob import PageJob, PageResult
 from crawler.urls import host_of
 from crawler.warcinput import is_warc
 from pipelines.errors import PageRejected
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     # A pool costs a second to start: worth it from a handful of pages on (an archive holds many).
     many = len(files) >= 16 or any(is_warc(path) for path in files)
     jobs = args.jobs if args.jobs is not None else usable_cores() if many else 0
-    workers: ExtractionWorkers[PageJob, PageResult] = ExtractionWorkers(jobs, analyze_page)
+    workers: ExtractionWorkers[PageJob, PageResult] = ExtractionWorkers(jobs, defaults.NEWSCRAWL_PAGE_FUNCTION)
     backfill = Backfill(files, workers, filters, args.max_bytes, lambda path: prepare(path, args.url, args.max_bytes),
                         unreadable)
     progress = resumed = None

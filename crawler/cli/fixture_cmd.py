@@ -19,13 +19,11 @@ from typing import Any
 
 from crawler.items import RawPage
 from crawler.profiles import PROFILES, profile_for_host
-from crawler.sitefixtures import expected_fields, write_site_fixture
 from crawler.spiders.news import NewsSpider
 from crawler.urls import dedup_key, host_of
 from crawler.warcinput import HTML_TYPES, responses
 from pipelines.errors import PageRejected
 from pipelines.extraction.document import decode_html
-from pipelines.process import process_page
 
 from .checks import check_url, one_line_errors, parse_setting
 from .errors import UsageError
@@ -70,6 +68,11 @@ def run(args: argparse.Namespace) -> int:
         raw = RawPage(url=url, html="", fetched_at=fetched_at, content_type=content_type)
         provenance = f"real page from {url}, fetched by newscrawl fixture on {fetched_at[:10]}"
     raw.html = decode_html(body, raw.content_type)
+    # Imported here: every command's parser is built on each run, and the crawl commands must
+    # not load the extraction stack (their workers do).
+    from crawler.sitefixtures import expected_fields, write_site_fixture
+    from pipelines.process import process_page
+
     try:
         record = process_page(raw).to_dict()
     except PageRejected as exc:

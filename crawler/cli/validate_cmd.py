@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from pipelines.validate import record_validator
-
 from .errors import UsageError
 from .inputs import Inputs, find_inputs
 
@@ -128,6 +126,8 @@ def record_problems(line: bytes) -> list[tuple[str, str]]:
         return [("(record)", f"not a JSON object but {type(record).__name__}")]
     if "error" in record and "input" in record:  # an error line of `newscrawl extract`, not a record
         return [("(record)", f"an extract error line, not a record: {_short(str(record['error']))}")]
+    from pipelines.validate import record_validator  # jsonschema: not for the other commands
+
     problems, missing = [], []
     for error in record_validator().iter_errors(record):
         if error.validator == "required" and not error.absolute_path:

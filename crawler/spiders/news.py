@@ -24,8 +24,9 @@ from crawler.discovery.links import url_kind
 from crawler.frontier import PRIORITY_DISCOVERY, Frontier
 from crawler.items import RawPage
 from crawler.middlewares.refusal import Skipped
-from crawler.pageanalysis import PageJob, PageResult, analyze_page
+from crawler.pagejob import PageJob, PageResult
 from crawler.profiles import profile_for_host
+from crawler.settings import NEWSCRAWL_PAGE_FUNCTION
 from crawler.signals import page_failed, request_done
 from crawler.urls import host_of
 from pipelines.limits import parse_since
@@ -63,7 +64,8 @@ class NewsSpider(DiscoveryMixin, Spider):
         self.site_options = site_options or {}  # root URL -> since, depth, profile (sites file)
         self.frontier = Frontier()
         self.state: StateStore | None = None
-        self.workers: ExtractionWorkers[PageJob, PageResult] = ExtractionWorkers(0, analyze_page)  # see configure()
+        # Replaced in configure(); by name, so that this process never imports the extraction stack.
+        self.workers: ExtractionWorkers[PageJob, PageResult] = ExtractionWorkers(0, NEWSCRAWL_PAGE_FUNCTION)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:

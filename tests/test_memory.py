@@ -1,0 +1,56 @@
+"""What keeps the crawl's memory down (bench/crawl_bench.py --memory measures it): the crawl
+process never loads the extraction stack, and the fork server builds what its workers share."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+EXTRACTION_STACK = ("trafilatura", "readability", "justext", "htmldate", "py3langid", "jsonschema",
+                    "pipelines.process", "crawler.pageanalysis")
+
+CRAWL_PROCESS = """
+import json, sys
+from crawler.cli import build_parser
+from crawler.items import RawPage
+from crawler.pagejob import PageJob
+from crawler.settings import NEWSCRAWL_PAGE_FUNCTION
+from crawler.spiders.news import NewsSpider
+from pipelines.workers import ExtractionWorkers
+
+build_parser()
+page = "<html><head><title>T</title></head><body><article><h1>T</h1><p>" + "word " * 300 + "</p></article></body>"
+workers = ExtractionWorkers(1, NEWSCRAWL_PAGE_FUNCTION)
+[(_, result)] = list(workers.imap([(0, PageJob(RawPage(url="https://example.com/news/a-1", html=page,
+                                                       fetched_at="2024-03-06T00:00:00+00:00")))]))
+workers.close()
+print(json.dumps({"words": result.record.word_count if result.record else None,
+                  "loaded": [m for m in %r if m in sys.modules]}))
+"""
+
+
+def test_crawl_process_leaves_the_extraction_stack_to_the_workers() -> None:
+    out = subprocess.run([sys.executable, "-c", CRAWL_PROCESS % (EXTRACTION_STACK,)], capture_output=True,
+                         text=True, check=True, timeout=120).stdout
+    found = json.loads(out.splitlines()[-1])
+    assert found["words"] == 300  # the worker did extract the page
+    assert found["loaded"] == []
+
+
+FORK_SERVER = """
+import gc, json
+import pipelines.warm
+from justext.core import define_stoplist
+from trafilatura import external
+print(json.dumps({"stoplist": len(external.JT_STOPLIST or ()), "cached": define_stoplist.cache_info().currsize,
+                  "frozen": gc.get_freeze_count()}))
+"""
+
+
+def test_fork_server_builds_what_the_workers_share() -> None:
+    out = subprocess.run([sys.executable, "-c", FORK_SERVER], capture_output=True, text=True, check=True,
+                         timeout=120).stdout
+    found = json.loads(out.splitlines()[-1])
+    assert found["stoplist"] > 100_000 and found["cached"] == 1
+    assert found["frozen"] > 10_000  # the preloaded modules' objects: no collection in a worker touches them

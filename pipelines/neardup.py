@@ -1,6 +1,7 @@
 """Near-duplicates: a syndicated copy or an updated version links to the earliest copy seen.
 
-Exact copies are found first by `content_hash`; near copies by MinHash-LSH (datasketch)
+Exact copies are found first by `content_hash`; near copies by MinHash-LSH (datasketch's
+MinHash and band choice, computed by pipelines/minhash.py)
 over normalized word shingles of `text`. LSH only proposes candidates (records sharing a
 band of their signatures); a candidate counts when its estimated Jaccard similarity
 reaches the threshold. A record's own earlier versions (same canonical URL) never count:
@@ -22,13 +23,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.items import ArticleRecord
 from crawler.urls import dedup_key
 
+from .minhash import band_ranges, lsh_bands, minhash, permutations
 from .neardup_store import Entry, NearDupStore, open_store
 
 MODES = ("mark", "drop", "off")
@@ -55,12 +56,11 @@ class Signer:
 
     def __init__(self, num_perm: int = 128, seed: int = 1) -> None:
         self.num_perm = num_perm
-        self.permutations = MinHash(num_perm=num_perm, seed=seed).permutations
+        self.permutations = permutations(num_perm, seed)
 
     def signature(self, shingle_set: set[str]) -> np.ndarray:
-        minhash = MinHash(num_perm=self.num_perm, permutations=self.permutations)
-        minhash.update_batch(s.encode("utf-8") for s in sorted(shingle_set))
-        signature: np.ndarray = minhash.hashvalues.astype(np.uint32)  # values are < 2**32: half the storage
+        values = minhash((s.encode("utf-8") for s in sorted(shingle_set)), self.permutations)
+        signature: np.ndarray = values.astype(np.uint32)  # values are < 2**32: half the storage
         return signature
 
 
@@ -116,14 +116,14 @@ class NearDupIndex:
         self.shingle = shingle
         self.max_candidates = max_candidates  # bounds the work when a band is shared by very many texts
         self.signer = Signer(num_perm)
-        # datasketch chooses bands x rows minimizing false positives and negatives at the threshold.
-        self.ranges = list(MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges)
+        # bands x rows minimizing false positives and negatives at the threshold (as datasketch).
+        self.ranges = band_ranges(threshold, num_perm)
 
     @staticmethod
     def params(threshold: float, num_perm: int, shingle: int) -> str:
         """What makes stored signatures and band keys comparable (see SqliteStore)."""
-        bands = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        return f"minhash-sha1 seed=1 num_perm={num_perm} shingle={shingle} bands={bands.b}x{bands.r}"
+        bands, rows = lsh_bands(threshold, num_perm)
+        return f"minhash-sha1 seed=1 num_perm={num_perm} shingle={shingle} bands={bands}x{rows}"
 
     def query(self, url: str, text: str, content_hash: str) -> Lookup:
         key = dedup_key(url)

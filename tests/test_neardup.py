@@ -235,3 +235,23 @@ def test_labelled_set_meets_the_targets() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     scores = [float(x) for x in re.findall(r"(?:precision|recall) (\d\.\d+)", result.stdout)]
     assert len(scores) == 4 and min(scores) >= 0.95, result.stdout
+
+
+def test_minhash_is_datasketchs_value_for_value() -> None:
+    """Signatures stored by earlier runs (made with datasketch) stay comparable."""
+    from datasketch import MinHash
+    from datasketch.lsh import _optimal_param
+
+    from pipelines.minhash import lsh_bands, minhash, permutations
+
+    perms = permutations(128, seed=1)
+    assert (perms == MinHash(num_perm=128, seed=1).permutations).all()
+    for text in ("", "one", "The council approved the budget on Tuesday after a long debate about buses " * 20,
+                 "Hà Nội khởi công tuyến đường sắt đô thị mới, người dân kỳ vọng " * 8):
+        values = sorted(s.encode("utf-8") for s in shingles(text))
+        reference = MinHash(num_perm=128, permutations=perms)
+        reference.update_batch(values)
+        assert (minhash(values, perms) == reference.hashvalues).all()
+    for num_perm in (16, 64, 128, 256):
+        for threshold in (0.1, 0.25, 0.4, 0.5, 0.7, 0.9):
+            assert lsh_bands(threshold, num_perm) == _optimal_param(threshold, num_perm, 0.5, 0.5)

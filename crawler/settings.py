@@ -89,6 +89,9 @@ EXTENSIONS = {
     "crawler.extensions.stateguard.StateGuard": 0,  # first: before any component opens the state
     "crawler.extensions.summary.RunSummary": 500,
     "crawler.extensions.progress.Progress": 510,
+    # Off (REMOTE_CONTROL_ENABLED), and not even loaded: its module imports aiohttp (~7 MiB).
+    # To use it, set REMOTE_CONTROL_ENABLED=True and give it back its place (order 0).
+    "scrapy.extensions.remote_control.RemoteControl": None,
 }
 
 # Site crawls (`newscrawl crawl`, `scrapy crawl news -a site=URL`).

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 from typing import Any
 
-from redis.exceptions import RedisError
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
@@ -15,6 +15,13 @@ from crawler.urls import dedup_key
 from .state import StateStore, open_state_store
 
 STATE_UNAVAILABLE = "state_unavailable"  # drop reason: kept leased in distributed mode, fetched again
+
+
+def _store_errors() -> tuple[type[Exception], ...]:
+    """The errors of the state stores in use. A Redis store has imported redis; an embedded
+    crawl does not pay for importing it just to name its exception."""
+    redis = sys.modules.get("redis.exceptions")
+    return (sqlite3.Error, redis.RedisError) if redis is not None else (sqlite3.Error,)
 
 
 class DedupPipeline:
@@ -66,7 +73,7 @@ class UnchangedPipeline:
             return item
         try:
             earlier = self.state.article(dedup_key(item.url))
-        except (sqlite3.Error, RedisError) as exc:  # not written, not marked: fetched again later
+        except _store_errors() as exc:  # not written, not marked: fetched again later
             raise DropItem(f"{STATE_UNAVAILABLE}: the state cannot be read ({exc}): {item.url}") from None
         if earlier is not None and earlier.content_hash == item.content_hash:
             if self.crawler.stats is not None:

@@ -7,6 +7,11 @@ import json
 import subprocess
 import sys
 
+import pytest
+
+from pipelines.errors import PageRejected
+from pipelines.extraction.document import MAX_ELEMENTS, parse_html
+
 NOT_IN_THE_CRAWL_PROCESS = (
     "trafilatura", "readability", "justext", "htmldate", "py3langid", "jsonschema", "pipelines.process",
     "crawler.pageanalysis",  # the extraction stack: the workers' business
@@ -67,3 +72,16 @@ def test_fork_server_builds_what_the_workers_share() -> None:
     found = json.loads(out.splitlines()[-1])
     assert found["stoplist"] > 100_000 and found["cached"] == 1
     assert found["frozen"] > 10_000  # the preloaded modules' objects: no collection in a worker touches them
+
+
+def test_element_limit_is_exact_and_needs_no_tree() -> None:
+    """The limit counts what libxml2 builds (html, body and every <i>), without building it."""
+    def page(cells: int) -> str:
+        return "<html><body>" + "<i>x</i>" * cells + "</body></html>"
+
+    tree = parse_html(page(MAX_ELEMENTS - 2))
+    assert int(tree.xpath("count(//*)")) == MAX_ELEMENTS
+    with pytest.raises(PageRejected) as refused:
+        parse_html(page(MAX_ELEMENTS - 1))
+    assert refused.value.reason == "too_complex"
+    assert "more than 100,000 elements" in refused.value.detail

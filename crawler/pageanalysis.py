@@ -28,6 +28,7 @@ def analyze_page(job: PageJob) -> PageResult:
     try:
         if not raw.html:
             raw.html = decode_html(job.body, raw.content_type)
+            job.body = b""  # decoded: a 10 MiB page is not held twice while it is extracted
         tree = parse_html(raw.html)
         if job.follow:
             result.links, result.following = page_links(tree, raw.url)

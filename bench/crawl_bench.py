@@ -2,6 +2,7 @@
 
     python bench/crawl_bench.py [--sites 4] [--articles 100] [--large 1] [--reps 3] [--workers N]
     python bench/crawl_bench.py --memory [--port 8097]   # PSS by process at 5,000 ... 20,000 articles
+    python bench/crawl_bench.py --memory --memory-articles 200   # the same on 800 articles, to iterate
     python bench/crawl_bench.py --memory-extract         # one extract process on 10 MiB pages
 
 (a) ceiling: `newscrawl extract -j N` over the farm's article files (no network);
@@ -187,6 +188,8 @@ def main() -> int:
                         help="PSS by process at 5,000 to 20,000 articles, 2 workers (bench/memory_bench.py)")
     parser.add_argument("--memory-extract", action="store_true",
                         help="max RSS of one extract process on pages up to 10 MiB (bench/memory_bench.py)")
+    parser.add_argument("--memory-articles", type=int, default=5200, metavar="N",
+                        help="--memory: articles per site (default 5200: 20,000 articles from 4 sites)")
     parser.add_argument("--port", type=int, default=8081, help="the farm's port (another farm may hold 8081)")
     parser.add_argument("--json", type=Path, help="also write all measurements here")
     args = parser.parse_args()

@@ -1,13 +1,14 @@
 """Memory of a crawl and of one extraction (bench/crawl_bench.py --memory, --memory-extract).
 
-    python bench/crawl_bench.py --memory [--sites 4] [--articles 5200] [--port 8097]
+    python bench/crawl_bench.py --memory [--sites 4] [--memory-articles 5200] [--port 8097]
     python bench/crawl_bench.py --memory-extract
 
 --memory: `newscrawl crawl` of a newsfarm big enough for 20,000 articles, with 2 extraction
 workers. The process tree is sampled from /proc every 0.5 s: PSS (proportional set size:
 pages shared by the forked workers and the memory-mapped language model are split between
 the processes that share them, so the sum is what the tree costs) of each process by role,
-recorded when the output reaches 5,000, 10,000, 15,000 and 20,000 articles; and the peak.
+recorded when the output reaches 5,000, 10,000, 15,000 and 20,000 articles (a quarter, half,
+three quarters and all of a smaller farm's: `--memory-articles 200` to iterate); and the peak.
 --memory-extract: `newscrawl extract -j 0` on pages of up to the 10 MiB download cap, each
 shaped to cost memory in its own way; max RSS of the process (rusage), CPU seconds, outcome.
 """
@@ -82,7 +83,14 @@ def roles(root: int) -> dict[str, list[int]]:
     return out
 
 
-def crawl_memory(sites: list[str], out: Path, workers: int) -> dict[str, Any]:
+def marks_for(total: int) -> tuple[int, ...]:
+    """5,000 ... 20,000 articles; on a smaller farm its quarters (to iterate quickly)."""
+    if total >= 20_800:
+        return MARKS
+    return tuple(total * k // 4 // 10 * 10 for k in (1, 2, 3, 4))
+
+
+def crawl_memory(sites: list[str], out: Path, workers: int, marks: tuple[int, ...] = MARKS) -> dict[str, Any]:
     part = out.with_name(f".{out.name}.part")
     cmd = [sys.executable, "-m", "crawler.cli", "crawl", *sites, "-o", str(out), *FAST,
            "-s", f"NEWSCRAWL_WORKERS={workers}"]
@@ -101,18 +109,18 @@ def crawl_memory(sites: list[str], out: Path, workers: int) -> dict[str, Any]:
                 chunk = handle.read()
             offset += len(chunk)
             lines += chunk.count(b"\n")
-        for mark in MARKS:
+        for mark in marks:
             if lines >= mark and mark not in at:
                 at[mark] = {"tree": round(tree, 1), "seconds": round(time.monotonic() - start, 1),
                             **{role: [round(v, 1) for v in values] for role, values in by_role.items()}}
         time.sleep(0.5)
     return {"returncode": proc.returncode, "wall": time.monotonic() - start, "articles": lines, "at": at,
-            "peak_tree": round(peak["tree"], 1)}
+            "peak_tree": round(peak["tree"], 1), "marks": list(marks)}
 
 
 def print_crawl(result: dict[str, Any], workers: int) -> None:
     at = result["at"]
-    marks = [m for m in MARKS if m in at]
+    marks = [m for m in result["marks"] if m in at]
     one, five, _ = os.getloadavg()
     print(f"\ncrawl memory, PSS MiB, {workers} extraction workers, {os.cpu_count()} cores; {result['articles']} "
           f"articles in {result['wall']:.0f} s; load average {one:.1f} / {five:.1f}")
@@ -187,10 +195,10 @@ def extract_memory() -> None:
 
 
 def run_memory(args: Any, farm_up: Any) -> int:
-    articles = max(args.articles, 5200)
+    articles = args.memory_articles
     farm = ROOT / "build" / f"farm-mem-{args.sites}x{articles}-p{args.port}"
     sites = farm_up(farm, args.sites, articles, 0, args.port)
-    result = crawl_memory(sites, ROOT / "build" / "bench-mem.jsonl", 2)
+    result = crawl_memory(sites, ROOT / "build" / "bench-mem.jsonl", 2, marks_for(args.sites * articles))
     subprocess.run(["bash", str(SHARED / "newsfarm" / "serve.sh"), str(farm), "stop"], capture_output=True)
     print_crawl(result, 2)
     if args.json:

@@ -89,6 +89,7 @@ EXTENSIONS = {
     "crawler.extensions.stateguard.StateGuard": 0,  # first: before any component opens the state
     "crawler.extensions.summary.RunSummary": 500,
     "crawler.extensions.progress.Progress": 510,
+    "crawler.extensions.heap.FixedMmapThreshold": 520,  # NEWSCRAWL_MALLOC_MMAP_THRESHOLD
     # Off (REMOTE_CONTROL_ENABLED), and not even loaded: its module imports aiohttp (~7 MiB).
     # To use it, set REMOTE_CONTROL_ENABLED=True and give it back its place (order 0).
     "scrapy.extensions.remote_control.RemoteControl": None,
@@ -106,6 +107,9 @@ NEWSCRAWL_MAX_CRAWL_DELAY = 60.0  # seconds; robots.txt Crawl-delay is capped he
 NEWSCRAWL_STATS_FILE = None  # the run summary as JSON
 NEWSCRAWL_SUMMARY = False  # print the run summary on stderr at the end
 NEWSCRAWL_PROGRESS_INTERVAL = 0.0  # seconds between progress lines on stderr; 0 = off
+# glibc malloc: blocks over this many bytes are mmapped and given back when freed, in the crawl
+# process and its workers (crawler/extensions/heap.py); 0 = glibc's adaptive threshold.
+NEWSCRAWL_MALLOC_MMAP_THRESHOLD = 128 * 1024
 
 # Safe defaults against a hostile web (crawler/middlewares/). Refuse hosts that are or resolve to
 # private, loopback, link-local, multicast or reserved addresses: off for `crawl`/`url` (they fetch

@@ -4,6 +4,7 @@ process never loads the extraction stack, and the fork server builds what its wo
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -85,3 +86,34 @@ def test_element_limit_is_exact_and_needs_no_tree() -> None:
         parse_html(page(MAX_ELEMENTS - 1))
     assert refused.value.reason == "too_complex"
     assert "more than 100,000 elements" in refused.value.detail
+
+
+HEAP = """
+import os
+from scrapy.utils.test import get_crawler
+from crawler.extensions.heap import FixedMmapThreshold
+from pipelines.workers import ExtractionWorkers
+heap = FixedMmapThreshold.from_crawler(get_crawler(settings_dict={"NEWSCRAWL_MALLOC_MMAP_THRESHOLD": 131072}))
+workers = ExtractionWorkers(1, "os.getenv")  # what a worker sees
+[(_, seen)] = list(workers.imap([(0, "MALLOC_MMAP_THRESHOLD_")]))
+workers.close()
+print(heap.applied, seen)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc")
+def test_fixed_mmap_threshold_reaches_the_workers() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_MMAP_THRESHOLD_"}
+    out = subprocess.run([sys.executable, "-c", HEAP], capture_output=True, text=True, check=True, timeout=120,
+                         env=env).stdout
+    assert out.split() == ["True", "131072"]
+
+
+def test_mmap_threshold_zero_leaves_malloc_alone() -> None:
+    from scrapy.exceptions import NotConfigured
+    from scrapy.utils.test import get_crawler
+
+    from crawler.extensions.heap import FixedMmapThreshold
+
+    with pytest.raises(NotConfigured):
+        FixedMmapThreshold.from_crawler(get_crawler(settings_dict={"NEWSCRAWL_MALLOC_MMAP_THRESHOLD": 0}))

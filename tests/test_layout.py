@@ -145,7 +145,7 @@ def test_the_check_reads_every_kind_of_import() -> None:
     """Relative, absolute, `from pkg import module` and imports inside functions all count."""
     found = {(i.source, i.target) for i in all_imports()}
     assert ("crawler.spiders.news", "crawler.spiders.discovery") in found  # from .discovery import ...
-    assert ("crawler.backfill", "crawler.pageanalysis") in found  # absolute
+    assert ("crawler.backfill", "crawler.pagejob") in found  # absolute
     assert ("crawler.profiles", "crawler.profiles.vn") in found  # from . import vn
     assert ("pipelines.workers", "pipelines.workerguard") in found  # inside a function
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from redis import Redis
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.utils.test import get_crawler
 
 from crawler.distributed.keys import RunKeys
@@ -81,12 +81,16 @@ def open_scheduler(redis_url: str, worker: str, batch: int) -> Any:  # noqa: F81
 def test_a_clean_stop_hands_back_the_requests_it_popped_but_did_not_start(
         redis_url: str, client: Redis) -> None:  # noqa: F811
     scheduler = open_scheduler(redis_url, "w1", batch=5)
+    dropped: list[str] = []
+    scheduler.crawler.signals.connect(lambda request, spider: dropped.append(request.url),
+                                      signal=signals.request_dropped, weak=False)
     for i in range(8):
         assert scheduler.enqueue_request(Request(f"http://a/{i}"))
     assert scheduler.enqueue_request(Request("http://a/0"))  # taken; the dupefilter drops it in Redis
     assert client.zcard(KEYS.requests) == 0 and len(scheduler) == 9  # not sent yet: one round trip later
     started = scheduler.next_request()  # sends the pushes, leases a batch of 5, hands out one
     assert started is not None and len(scheduler.popped) == 4
+    assert dropped == ["http://a/0"]  # as Scrapy's engine reports a request its scheduler refuses
     assert client.zcard(KEYS.requests) == 3 and client.hlen(KEYS.processing) == 5
     scheduler.ack([started.url])
     scheduler.close("finished")  # the pending ack goes out; the 4 popped requests go back

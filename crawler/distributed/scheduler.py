@@ -175,8 +175,8 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
             deferred_from_coro(engine.close_spider_async(reason=reason))
 
     def enqueue_request(self, request: Request) -> bool:
-        """Queued by the next exchange with Redis; a duplicate is dropped there (and logged), so
-        True here means 'taken', not 'new'."""
+        """Queued by the next exchange with Redis; a duplicate is dropped there (logged, and
+        `request_dropped` sent then), so True here means 'taken', not 'new'."""
         if self.stopping:
             return False
         if request.meta.pop(_HANDED_OVER, False):  # from poll(): leased already, first in line
@@ -261,8 +261,9 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         self.popped.extend(popped)
         new = sum(added)
         for (_, request), fresh in zip(pushes, added, strict=True):
-            if not fresh:
+            if not fresh:  # what Scrapy's engine says of a request its scheduler refuses
                 self.df.log(request, self.spider)
+                self.crawler.signals.send_catch_log(signals.request_dropped, request=request, spider=self.spider)
         if new and self.stats is not None:
             self.stats.inc_value("scheduler/enqueued/redis", new)
         if new and self.df.count_added(new):

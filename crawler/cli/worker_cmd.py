@@ -82,10 +82,9 @@ def live_run(client: Any, crawl: str) -> bytes | None:
     """The latest run of the crawl if a worker of it is alive (its coordinator has started
     working): a worker waiting for a run must not join yesterday's finished one."""
     from crawler.distributed.keys import RunKeys, current_run_key
+    from crawler.distributed.reports import live_workers
 
     run_id = client.get(current_run_key(crawl))
     if not run_id:
         return None
-    keys = RunKeys(crawl, run_id.decode())
-    workers = client.smembers(keys.workers)
-    return run_id if any(client.exists(keys.heartbeat(w.decode())) for w in workers) else None
+    return run_id if live_workers(client, RunKeys(crawl, run_id.decode())) else None

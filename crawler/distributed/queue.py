@@ -108,10 +108,6 @@ class LeasedPriorityQueue(PriorityQueue):  # type: ignore[misc]
         popped = self.exchange([], [], 1)[1]
         return popped[0] if popped else None
 
-    def ack(self, *urls: str) -> None:
-        if urls:
-            self.server.hdel(self.processing, *urls)  # one round trip for a whole part
-
     def requeue_orphans(self) -> int:
         return int(self.server.eval(_REQUEUE_ORPHANS, 2, self.key, self.processing, self.heartbeat_prefix))
 

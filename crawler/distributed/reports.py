@@ -14,17 +14,22 @@ def publish(server: Any, keys: RunKeys, worker: str, summary: dict[str, Any]) ->
     server.expire(keys.reports, 7 * 24 * 3600)
 
 
+def live_workers(server: Any, keys: RunKeys) -> list[str]:
+    """The workers of the run whose heartbeat is there, found through the run's worker set,
+    not a SCAN: the keyspace also holds the crawl's whole near-duplicate index, and a SCAN
+    walks it ten keys a round trip."""
+    workers = sorted(w.decode() if isinstance(w, bytes) else w for w in server.smembers(keys.workers))
+    pipe = server.pipeline(transaction=False)
+    for worker in workers:
+        pipe.exists(keys.heartbeat(worker))
+    return [w for w, live in zip(workers, pipe.execute(), strict=True) if live]
+
+
 def wait_for_workers(server: Any, keys: RunKeys, timeout: float) -> list[str]:
     """Wait until no worker of the run has a heartbeat; returns those still alive at timeout."""
     deadline = time.monotonic() + timeout
     while True:
-        # The run's worker set, not a SCAN: the keyspace also holds the crawl's whole
-        # near-duplicate index, and a SCAN walks it ten keys a round trip.
-        workers = sorted(w.decode() if isinstance(w, bytes) else w for w in server.smembers(keys.workers))
-        pipe = server.pipeline(transaction=False)
-        for worker in workers:
-            pipe.exists(keys.heartbeat(worker))
-        alive = [keys.heartbeat(w) for w, live in zip(workers, pipe.execute(), strict=True) if live]
+        alive = [keys.heartbeat(w) for w in live_workers(server, keys)]
         if not alive or time.monotonic() >= deadline:
             return alive
         time.sleep(1)

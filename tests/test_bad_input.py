@@ -58,6 +58,8 @@ CLI_CASES = [
     (("run", "{tmp}/sites.toml", "--report", "{tmp}/missing/report.json"), "does not exist"),
     (("run", "{tmp}/sites.toml", "-s", "DOWNLOAD_DELY=1"), "did you mean DOWNLOAD_DELAY?"),
     (("run", "{tmp}/sites.toml", "--progress", "-1"), "seconds >= 0"),
+    (("worker", "{tmp}/sites.toml", "--redis", "redis://127.0.0.1:1/0", "--wait", "-1"), "seconds >= 0"),
+    (("worker", "{tmp}/sites.toml", "--redis", "redis://127.0.0.1:1/0", "--wait", "inf"), "seconds >= 0"),
     # A newcomer's typos get a suggestion, and the command they concern is named.
     (("crawll", SITE), "unknown command 'crawll' (did you mean crawl?"),
     (("crawl", SITE, "--max-articels", "3"),

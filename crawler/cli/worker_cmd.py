@@ -17,7 +17,7 @@ from crawler.addon import apply_sites_file
 from crawler.sitesfile import SitesFileError, load_sites_file
 from crawler.spiders.news import NewsSpider
 
-from .checks import parse_setting
+from .checks import parse_setting, seconds
 from .errors import UsageError
 from .scrapy_run import CrawlOutcome, crawl_settings, run_crawl
 
@@ -28,7 +28,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("sites_file", metavar="SITES_FILE")
     parser.add_argument("--redis", metavar="URL", required=True, help="the run's Redis, redis://host:6379/0")
     parser.add_argument("--run", dest="run_id", metavar="ID", help="the run to join (default: the latest one started)")
-    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+    parser.add_argument("--wait", type=seconds, default=0.0, metavar="SECONDS",
                         help="wait up to SECONDS for a run to be started (workers started together with "
                              "`newscrawl run`); default: fail at once when there is none")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     settings = crawl_settings(None, dict(parse_setting(s) for s in args.set), verbose=args.verbose)
     crawl = settings.get("NEWSCRAWL_REDIS_CRAWL") or path.stem
-    deadline = time.monotonic() + max(0.0, args.wait)
+    deadline = time.monotonic() + args.wait
     try:
         client = checked_client(args.redis)
         run_id = args.run_id or (live_run(client, crawl) if args.wait > 0 else client.get(current_run_key(crawl)))

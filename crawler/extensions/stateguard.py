@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import sqlite3
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
@@ -48,8 +49,7 @@ def acquire(state_dir: Path, run_id: str | None) -> IO[str]:
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        handle.seek(0)
-        holder = _holder(handle.read())
+        holder = _read_holder(handle)
         handle.close()
         raise StateLocked(f"another run is using the state directory {str(state_dir)!r} ({holder}); "
                           "this one did not start") from None
@@ -127,6 +127,18 @@ class StateGuard:
         if self.lock is not None:
             self.lock.close()
             self.lock = None
+
+
+def _read_holder(handle: IO[str], patience: float = 2.0) -> str:
+    """Who holds the lock. The holder writes its line just after taking the lock, so a run
+    started at the same moment can find the file empty: it waits briefly for the line."""
+    deadline = time.monotonic() + patience
+    while True:
+        handle.seek(0)
+        text = handle.read()
+        if text.endswith("\n") or time.monotonic() >= deadline:
+            return _holder(text)
+        time.sleep(0.02)
 
 
 def _holder(text: str) -> str:

@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 from crawler.urls import canonical_url, dedup_key, site_of
 from pipelines.normalization.dates import DateContext, parse_date
@@ -48,7 +47,9 @@ class SiteState:
     dated_entries: int = 0  # sitemap/feed entries that came with a date
     discovery_pending: int = 0  # robots.txt, sitemap, feed and homepage requests not answered yet
     held: list[tuple[str, int]] = field(default_factory=list)  # article links waiting for them
-    held_requests: list[Any] = field(default_factory=list)  # sitemap/feed article requests, likewise
+    # Sitemap/feed articles, likewise, as (url, priority, date, source, lastmod): the requests
+    # are made when released, so thousands of entries are not thousands of Request objects.
+    held_entries: list[tuple[str, int, str | None, str | None, str | None]] = field(default_factory=list)
 
 
 @dataclass

@@ -76,8 +76,9 @@ class DiscoveryMixin:
     def release_held(self, state: SiteState) -> Iterator[Request]:
         """Once a site's discovery is complete, its articles go to the queue together, so
         the newest is fetched first; links come last (most were in a sitemap already)."""
-        queued, state.held_requests = state.held_requests, []
-        yield from queued
+        queued, state.held_entries = state.held_entries, []
+        for url, priority, date, source, lastmod in queued:
+            yield self.article_request(url, priority=priority, date=date, source=source, lastmod=lastmod)
         held, state.held = state.held, []
         self.frontier.prefetch(url for url, _ in held)
         for url, depth in held:
@@ -168,13 +169,12 @@ class DiscoveryMixin:
                 continue
             offer = self.frontier.offer_article(url, entry.date, lastmod=entry.lastmod)
             if offer.url:
-                request = self.article_request(offer.url, priority=offer.priority, date=entry.date,
-                                               source=entry.source, lastmod=entry.lastmod)
                 state = self.frontier.site_for(offer.url)
                 if state is not None and state.discovery_pending > 0:
-                    state.held_requests.append(request)
+                    state.held_entries.append((offer.url, offer.priority, entry.date, entry.source, entry.lastmod))
                 else:
-                    yield request
+                    yield self.article_request(offer.url, priority=offer.priority, date=entry.date,
+                                               source=entry.source, lastmod=entry.lastmod)
             elif offer.skipped in ("older_than_since", "offsite", "seen_before"):
                 self.count(f"skipped/{offer.skipped}", url)
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml.html import HtmlElement
-from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 
 from crawler.items import DateCandidate, ExtractedArticle, RawPage
 from crawler.profiles import SiteProfile, get_profile, profile_for_host
@@ -24,6 +22,9 @@ from .extraction.paragraphs import split_run_on
 from .extraction.structured import read_structured, unescape_twice_escaped
 from .extraction.titles import choose_title, squash
 from .normalization.text import with_lead
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 # `(Dân trí) - `, `(NLĐO) - `, `TTO - `, `VOV.VN - `: an agency tag in front of the lead.
 _LEAD_TAG = re.compile(r"^(?:\([^()]{2,24}\)|[A-ZĐ][A-ZĐ0-9.]{1,11})\s*[-–—]\s+")
@@ -117,6 +118,10 @@ class ExtractPipeline:
         try:
             return extract_article(item)
         except PageRejected as exc:
+            # Imported here: importing anything from scrapy loads all of Scrapy (~22 MiB), which
+            # the extraction stack (workers, fork server, `newscrawl extract`) does without.
+            from scrapy.exceptions import DropItem
+
             stats = self.crawler.stats
             if stats is not None:
                 stats.inc_value(f"newscrawl/dropped/{exc.reason}")

@@ -1,20 +1,23 @@
 """Limits: NEWSCRAWL_MAX_PAGES / NEWSCRAWL_MAX_ARTICLES per site, nothing older than NEWSCRAWL_SINCE.
 
 The values are read here once; the crawler applies them before fetching (frontier, budget
-middleware) and these item pipelines to the records themselves."""
+middleware) and these item pipelines to the records themselves.
+
+The pipelines import Scrapy's exceptions where they raise them: `newscrawl extract` and the
+sites file check use parse_since, and importing anything from scrapy loads all of it (~22 MiB)."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 from datetime import datetime, timedelta, timezone
-from typing import Any
-
-from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem, NotConfigured
-from scrapy.settings import BaseSettings
+from typing import TYPE_CHECKING, Any
 
 from crawler.items import ArticleRecord
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
 _SINCE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.I)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -62,6 +65,8 @@ class ArticleLimitPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArticleLimitPipeline:
+        from scrapy.exceptions import NotConfigured  # here: see the module docstring
+
         limits = SiteLimits(crawler.settings)
         if not limits.any("max_articles"):
             raise NotConfigured("no article limit")
@@ -72,6 +77,8 @@ class ArticleLimitPipeline:
             return item
         limit = self.limits.get(item.site, "max_articles")
         if limit and self.written[item.site] >= limit:
+            from scrapy.exceptions import DropItem  # here: see the module docstring
+
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value("newscrawl/dropped/over_max_articles")
             raise DropItem(f"over_max_articles: {limit} already written for {item.site}: {item.url}")
@@ -92,6 +99,8 @@ class SincePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SincePipeline:
+        from scrapy.exceptions import NotConfigured  # here: see the module docstring
+
         since = parse_since(crawler.settings.get("NEWSCRAWL_SINCE"))
         if since is None:
             raise NotConfigured("no since limit")
@@ -100,6 +109,8 @@ class SincePipeline:
     def process_item(self, item: Any) -> Any:
         published = item.published_at if isinstance(item, ArticleRecord) else None
         if published and datetime.fromisoformat(published) < self.since:
+            from scrapy.exceptions import DropItem  # here: see the module docstring
+
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value("newscrawl/dropped/older_than_since")
             raise DropItem(f"older_than_since: published {item.published_at}: {item.url}")

@@ -6,9 +6,7 @@ import hashlib
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
-
-from scrapy.crawler import Crawler
+from typing import TYPE_CHECKING, Any
 
 from crawler.items import ArticleRecord, DateCandidate, ExtractedArticle
 from crawler.profiles import SiteProfile, get_profile
@@ -20,6 +18,9 @@ from .normalization.language import detect_language
 from .normalization.text import clean_block, clean_inline
 from .normalization.timezones import fixed, guess_timezone, zone
 from .normalization.words import count_words
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 # Lower is more reliable. A sitemap or feed date beats only the URL path.
 SOURCE_RANK = {"jsonld": 0, "meta": 1, "time": 2, "visible": 3, "script": 4, "sitemap": 4, "feed": 4, "url": 5}

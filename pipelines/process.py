@@ -9,11 +9,9 @@ yields RawPage items.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml.html import HtmlElement
-from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 
 from crawler.items import ArticleRecord, RawPage
 
@@ -21,6 +19,9 @@ from .errors import PageRejected
 from .extract import extract_article
 from .normalize import normalize_article
 from .validate import schema_errors
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 
 def process_page(raw: RawPage, tree: HtmlElement | None = None) -> ArticleRecord:
@@ -55,6 +56,10 @@ class PagePipeline:
         try:
             return process_page(item)
         except PageRejected as exc:
+            # Imported here: importing anything from scrapy loads all of Scrapy (~22 MiB), which
+            # the extraction stack (workers, fork server, `newscrawl extract`) does without.
+            from scrapy.exceptions import DropItem
+
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value(f"newscrawl/dropped/{exc.reason}")
             raise DropItem(f"{exc.reason}: {exc.detail}: {item.url}") from None

@@ -22,15 +22,16 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from scrapy.settings import BaseSettings
-from scrapy.utils.misc import load_object
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 J = TypeVar("J")  # a job
 R = TypeVar("R")  # its result
@@ -74,7 +75,12 @@ class FunctionByName:
 
 @functools.cache
 def _loaded(path: str) -> Callable[[Any], Any]:
-    function: Callable[[Any], Any] = load_object(path)
+    # Not scrapy.utils.misc.load_object: every worker unpickles this module, and importing
+    # anything from scrapy loads all of it (~22 MiB a worker) for nothing.
+    module, _, name = path.rpartition(".")
+    if not module:
+        raise ValueError(f"not a full path to a function: {path!r}")
+    function: Callable[[Any], Any] = getattr(importlib.import_module(module), name)
     return function
 
 

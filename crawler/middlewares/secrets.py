@@ -10,6 +10,9 @@
 * Every log record goes through `redact`: URL userinfo and the values of Authorization,
   Proxy-Authorization, Cookie and Set-Cookie are replaced by `***` (Scrapy logs request
   URLs, overridden settings, exceptions; COOKIES_DEBUG logs the headers themselves).
+
+`redact` also masks the URLs the commands print, `newscrawl extract` among them, which never
+loads Scrapy (~22 MiB): so Scrapy is imported only where a middleware runs.
 """
 
 from __future__ import annotations
@@ -17,14 +20,15 @@ from __future__ import annotations
 import base64
 import logging
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from scrapy import Request, Spider, signals
-from scrapy.crawler import Crawler
-from scrapy.settings import BaseSettings
-from scrapy.utils.httpobj import urlparse_cached
-
 from crawler.urls import site_of
+
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^\s/?#@'\"<>]+@")
 _SECRET_HEADER = re.compile(
@@ -105,6 +109,8 @@ class CrossSiteSecretsMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrossSiteSecretsMiddleware:
+        from scrapy import signals  # here: see the module docstring
+
         middleware = cls()
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         return middleware
@@ -136,5 +142,5 @@ class CrossSiteSecretsMiddleware:
         if not chain:
             return False
         origin = urlsplit(chain[0])
-        downgraded = origin.scheme == "https" and urlparse_cached(request).scheme != "https"
+        downgraded = origin.scheme == "https" and urlsplit(request.url).scheme != "https"
         return site_of(request.url) != site_of(chain[0]) or downgraded

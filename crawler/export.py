@@ -38,7 +38,7 @@ from urllib.parse import quote
 from crawler.datacard import CardStats
 from crawler.items import RECORD_FIELDS
 from pipelines import manifest
-from pipelines.output import complete_parts, read_part
+from pipelines.parts import complete_parts, read_part
 
 if TYPE_CHECKING:
     import pyarrow as pa

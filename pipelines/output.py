@@ -42,6 +42,7 @@ from crawler.signals import part_completed
 from crawler.urls import dedup_key, site_of
 
 from . import manifest
+from .parts import read_part
 from .state import StateStore, Written, open_state_store
 
 logger = logging.getLogger(__name__)
@@ -59,16 +60,6 @@ def fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def read_part(path: Path) -> list[dict[str, Any]]:
-    """All records of a complete part; raises (OSError, EOFError, ValueError) if it is not complete."""
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
-
-
-def complete_parts(root: Path) -> list[Path]:
-    return sorted(root.glob("date=*/run=*/part-*.jsonl.gz"))
 
 
 class PartWriterPipeline:

@@ -56,15 +56,14 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
     """`newscrawl ARGS` in this process (no interpreter start-up), for commands that do not crawl:
     extract, validate, export, and every usage error. Reaching a crawl is a test failure (a
     Twisted reactor cannot start twice in one process): run those with run_cli."""
-    from crawler.cli import crawl_cmd, main, run_cmd, url_cmd, worker_cmd
+    from crawler.cli import main, scrapy_run
 
     def crawl_started(*_: object, **__: object) -> str:
         raise AssertionError(f"`newscrawl {' '.join(args)}` started a crawl: use run_cli")
 
     out, err = io.StringIO(), io.StringIO()
     with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        for module in (crawl_cmd, url_cmd, run_cmd, worker_cmd):
-            patch.setattr(module, "run_crawl", crawl_started)
+        patch.setattr(scrapy_run, "run_crawl", crawl_started)  # every crawling command takes it from there
         try:
             code = main(list(args))
         except SystemExit as exc:  # argparse's own errors

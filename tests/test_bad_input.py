@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cli import crawl_cmd, main, run_cmd, url_cmd
+from crawler.cli import main, scrapy_run
 from tests.conftest import cli, run_cli
 from tests.hostileserver import HostileServer
 from tests.hostilesite import HealthySite, crawl
@@ -128,8 +128,7 @@ def tripwire(monkeypatch: pytest.MonkeyPatch) -> None:
     def work_started(*args: object, **kwargs: object) -> str:
         raise AssertionError("the crawl started despite bad input")
 
-    for module in (crawl_cmd, url_cmd, run_cmd):
-        monkeypatch.setattr(module, "run_crawl", work_started)
+    monkeypatch.setattr(scrapy_run, "run_crawl", work_started)  # every crawling command takes it from there
 
 
 @pytest.fixture()

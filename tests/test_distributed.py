@@ -17,7 +17,7 @@ import pytest
 from redis import Redis
 
 from crawler.distributed.keys import RunKeys, current_run_key
-from pipelines.output import read_part
+from pipelines.parts import read_part
 from tests.conftest import ROOT
 from tests.mockserver import MockServer
 from tests.testsite import LocalNewsSite

@@ -15,7 +15,7 @@ import pytest
 from crawler.items import RawPage
 from pipelines.neardup import NearDupIndex, Signer, band_keys, shingles, similarity, words
 from pipelines.neardup_store import MemoryStore, SqliteStore
-from pipelines.output import complete_parts, read_part
+from pipelines.parts import complete_parts, read_part
 from pipelines.process import process_page
 from pipelines.validate import schema_errors
 from tests.conftest import FIXTURES, ROOT, json_lines, run_cli, vn_page

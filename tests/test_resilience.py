@@ -15,7 +15,7 @@ import pytest
 
 from crawler.urls import dedup_key
 from pipelines import manifest
-from pipelines.output import complete_parts, read_part
+from pipelines.parts import complete_parts, read_part
 from tests.conftest import ROOT
 from tests.mockserver import MockServer
 from tests.smalldisk import SmallDisk

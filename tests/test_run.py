@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.output import complete_parts, read_part
+from pipelines.parts import complete_parts, read_part
 from tests.conftest import ROOT, cli, run_cli
 from tests.mockserver import MockServer
 from tests.testsite import LocalNewsSite

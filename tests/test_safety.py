@@ -16,7 +16,7 @@ import pytest
 from scrapy import Request
 
 from crawler.middlewares.secrets import CrossSiteSecretsMiddleware, UserinfoMiddleware, redact
-from pipelines.output import complete_parts, read_part
+from pipelines.parts import complete_parts, read_part
 from tests.conftest import ROOT, json_lines, run_cli
 from tests.hostileserver import HostileServer, answer
 from tests.hostilesite import FAST, HealthySite, crawl, run_measured, story_path

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.output import complete_parts, read_part
+from pipelines.parts import complete_parts, read_part
 from tests.conftest import ROOT
 from tests.mockserver import MockServer
 from tests.testsite import LocalNewsSite

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from pipelines.output import complete_parts, read_part
+from pipelines.parts import complete_parts, read_part
 from pipelines.validate import schema_errors
 from tests.conftest import cli, json_lines, run_cli
 from tests.mockserver import MockServer

@@ -14,13 +14,14 @@ import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
-
-from scrapy.settings import BaseSettings, Settings
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from crawler.starturls import InvalidURL, check_start_url
 
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings, Settings
 
 _SETTING_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _OWN_PREFIX = "NEWSCRAWL_"
@@ -176,6 +177,10 @@ def check_setting(name: str, value: Any, where: str, known: BaseSettings | None 
 
 
 def default_settings() -> Settings:
+    # Imported here, as in _type_problem: only the commands that take -s need Scrapy's settings,
+    # and importing anything from scrapy loads all of it (~22 MiB; `newscrawl extract` never does).
+    from scrapy.settings import Settings
+
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     return settings
@@ -193,6 +198,8 @@ def _type_problem(name: str, value: Any, default: Any) -> str | None:
         except ValueError:
             return "must be like 2d, 12h, 30m, 1w or 2024-01-01"
         return None
+    from scrapy.settings import BaseSettings  # here: see default_settings
+
     probe = BaseSettings({name: value})
     if isinstance(default, BaseSettings):  # dict settings (DEFAULT_REQUEST_HEADERS) are stored so
         default = {}
@@ -228,18 +235,3 @@ def _range_problem(name: str, number: float) -> str | None:
         return "must be at least 1"
     return None
 
-
-def finish_output(output: Path | None, reason: str) -> str:
-    """Give the output file its name only if the crawl finished; a crawl cut short (Ctrl-C,
-    CLOSESPIDER_*, a crash) leaves its records under the temporary name, which does not
-    look complete. Returns a note for the user, empty when the file was moved."""
-    from .scrapy_run import partial_path
-
-    if output is None:
-        return ""
-    partial = partial_path(output)
-    if reason == "finished":
-        if partial.exists():
-            partial.replace(output)
-        return ""
-    return f"; the records written so far are in {str(partial)!r}" if partial.exists() else ""

@@ -10,21 +10,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from crawler.spiders.news import NewsSpider
 from pipelines.limits import parse_since
 
 from .checks import (
     check_distinct,
     check_output,
     check_url,
-    finish_output,
     non_negative,
     one_line_errors,
     parse_setting,
     seconds,
 )
 from .errors import UsageError
-from .scrapy_run import CrawlOutcome, crawl_settings, run_crawl
+from .outputs import finish_output
 
 
 def add_parser(commands: Any) -> None:
@@ -48,6 +46,12 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: every command's parser is built on each run, and `newscrawl extract` must not
+    # load Scrapy (~22 MiB), which importing anything from scrapy does.
+    from crawler.spiders.news import NewsSpider
+
+    from .scrapy_run import CrawlOutcome, crawl_settings, run_crawl
+
     sites = [check_url(url) for url in args.sites]
     try:
         since = parse_since(args.since)

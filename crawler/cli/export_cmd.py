@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.export import FORMATS, PARTITION_KEYS, DamagedParts, export
-from pipelines.output import complete_parts
+from pipelines.parts import complete_parts
 
 from .errors import UsageError
 

@@ -26,7 +26,7 @@ from pipelines.workers import ExtractionWorkers, usable_cores
 from .checks import check_distinct, check_output, check_url, non_negative, one_line_errors, positive, seconds
 from .errors import UsageError
 from .inputs import find_inputs
-from .scrapy_run import partial_path
+from .outputs import partial_path
 
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
 

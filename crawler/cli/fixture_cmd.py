@@ -19,7 +19,6 @@ from typing import Any
 
 from crawler.items import RawPage
 from crawler.profiles import PROFILES, profile_for_host
-from crawler.spiders.news import NewsSpider
 from crawler.urls import dedup_key, host_of
 from crawler.warcinput import HTML_TYPES, responses
 from pipelines.errors import PageRejected
@@ -28,7 +27,6 @@ from pipelines.extraction.document import decode_html
 from .checks import check_url, one_line_errors, parse_setting
 from .errors import UsageError
 from .extract_cmd import read_page
-from .scrapy_run import CrawlOutcome, crawl_settings, run_crawl
 
 DEFAULT_DIR = Path("tests/fixtures/profiles")
 MAX_BYTES = 10 * 1024 * 1024
@@ -99,6 +97,12 @@ def slug_of(url: str) -> str:
 def fetch(url: str, overrides: dict[str, str]) -> tuple[bytes, str, str]:
     """The page's bytes as the crawl received them, its Content-Type, and when: a one-URL crawl
     archived to WARC (crawler/extensions/warc.py), read back (crawler/warcinput.py)."""
+    # Imported here: every command's parser is built on each run, and `newscrawl extract` must not
+    # load Scrapy (~22 MiB), which importing anything from scrapy does.
+    from crawler.spiders.news import NewsSpider
+
+    from .scrapy_run import CrawlOutcome, crawl_settings, run_crawl
+
     with tempfile.TemporaryDirectory(prefix="newscrawl-fixture-") as tmp:
         settings = crawl_settings(None, {"NEWSCRAWL_WORKERS": "0", **overrides}, verbose=False)
         settings.set("FEEDS", {}, priority="cmdline")

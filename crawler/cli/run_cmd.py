@@ -16,17 +16,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from crawler.addon import apply_sites_file
-from crawler.extensions.stateguard import StateLocked, acquire
-from crawler.extensions.summary import write_json_atomically
 from crawler.middlewares.secrets import redact
 from crawler.sitesfile import RunConfig, SitesFileError, load_sites_file
-from crawler.spiders.news import NewsSpider
-from pipelines.output import new_run_id
 
 from .checks import check_output, check_setting, default_settings, one_line_errors, parse_setting, seconds
 from .errors import UsageError
-from .scrapy_run import CrawlOutcome, crawl_settings, run_crawl
 
 
 def add_parser(commands: Any) -> None:
@@ -45,6 +39,11 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: every command's parser is built on each run, and `newscrawl extract` must not
+    # load Scrapy (~22 MiB), which importing anything from scrapy does.
+    from crawler.extensions.stateguard import StateLocked, acquire
+    from pipelines.output import new_run_id
+
     path = Path(args.sites_file).resolve()
     try:
         config = load_sites_file(path)  # validated here, before any work, for a one-line error
@@ -80,6 +79,12 @@ def run(args: argparse.Namespace) -> int:
 
 def crawl_and_report(args: argparse.Namespace, path: Path, config: RunConfig, overrides: dict[str, str],
                      run_id: str) -> int:
+    from crawler.addon import apply_sites_file  # these import Scrapy: see run()
+    from crawler.extensions.summary import write_json_atomically
+    from crawler.spiders.news import NewsSpider
+
+    from .scrapy_run import CrawlOutcome, crawl_settings, run_crawl
+
     settings = crawl_settings(None, overrides, verbose=args.verbose)
     settings.set("FEEDS", {}, priority="cmdline")  # records go to the crash-safe parts only
     settings.set("NEWSCRAWL_SITES_FILE", str(path), priority="cmdline")
@@ -166,7 +171,7 @@ def merge_distributed_report(settings: Any, sites_file: Path, run_id: str, repor
     from crawler.distributed import connection
     from crawler.distributed.keys import RunKeys
     from crawler.distributed.reports import merged, wait_for_workers
-    from crawler.extensions.summary import run_report
+    from crawler.extensions.summary import run_report, write_json_atomically
 
     server = connection.from_settings(settings)
     keys = RunKeys(settings.get("NEWSCRAWL_REDIS_CRAWL") or sites_file.stem, run_id)

@@ -14,6 +14,8 @@ from scrapy.settings import Settings
 from crawler.items import ArticleRecord
 from crawler.signals import page_failed
 
+from .outputs import partial_path
+
 
 @dataclass
 class CrawlOutcome:
@@ -33,11 +35,6 @@ class CrawlOutcome:
 
     def on_failed(self, url: str, reason: str, detail: str) -> None:
         self.failures[url] = f"{reason}: {detail}"
-
-
-def partial_path(output: Path) -> Path:
-    """Where a feed is written until the crawl ends; renamed to `output` only then."""
-    return output.with_name(f".{output.name}.part")
 
 
 def crawl_settings(output: Path | None, overrides: dict[str, str], *, verbose: bool) -> Settings:

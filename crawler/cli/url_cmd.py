@@ -7,11 +7,10 @@ import sys
 from typing import Any
 
 from crawler.middlewares.secrets import redact
-from crawler.spiders.news import NewsSpider
 
-from .checks import check_output, check_url, finish_output, one_line_errors, parse_setting
+from .checks import check_output, check_url, one_line_errors, parse_setting
 from .errors import UsageError
-from .scrapy_run import CrawlOutcome, crawl_settings, run_crawl
+from .outputs import finish_output
 
 
 def add_parser(commands: Any) -> None:
@@ -27,6 +26,12 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: every command's parser is built on each run, and `newscrawl extract` must not
+    # load Scrapy (~22 MiB), which importing anything from scrapy does.
+    from crawler.spiders.news import NewsSpider
+
+    from .scrapy_run import CrawlOutcome, crawl_settings, run_crawl
+
     out = check_output(args.output, "-o")
     overrides = dict(parse_setting(s) for s in args.set)
     good, bad = [], []

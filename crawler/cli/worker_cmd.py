@@ -13,13 +13,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from crawler.addon import apply_sites_file
 from crawler.sitesfile import SitesFileError, load_sites_file
-from crawler.spiders.news import NewsSpider
 
 from .checks import parse_setting, seconds
 from .errors import UsageError
-from .scrapy_run import CrawlOutcome, crawl_settings, run_crawl
 
 
 def add_parser(commands: Any) -> None:
@@ -38,11 +35,17 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here (Redis too): every command's parser is built on each run, and `newscrawl extract` must not
+    # load Scrapy (~22 MiB), which importing anything from scrapy does.
     from redis.exceptions import RedisError
 
+    from crawler.addon import apply_sites_file
     from crawler.distributed.connection import checked_client
     from crawler.distributed.keys import current_run_key
     from crawler.middlewares.secrets import redact
+    from crawler.spiders.news import NewsSpider
+
+    from .scrapy_run import CrawlOutcome, crawl_settings, run_crawl
 
     path = Path(args.sites_file).resolve()
     try:

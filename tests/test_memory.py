@@ -1,5 +1,6 @@
 """What keeps the crawl's memory down (bench/crawl_bench.py --memory measures it): the crawl
-process never loads the extraction stack, and the fork server builds what its workers share."""
+process never loads the extraction stack, the extraction side (`newscrawl extract`, the fork
+server and its workers) never loads Scrapy, and the fork server builds what its workers share."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from pipelines.errors import PageRejected
 from pipelines.extraction.document import MAX_ELEMENTS, parse_html
+from tests.ccnews import Capture, write_warc
+from tests.pages import article_html
 
 NOT_IN_THE_CRAWL_PROCESS = (
     "trafilatura", "readability", "justext", "htmldate", "py3langid", "jsonschema", "pipelines.process",
@@ -73,6 +77,83 @@ def test_fork_server_builds_what_the_workers_share() -> None:
     found = json.loads(out.splitlines()[-1])
     assert found["stoplist"] > 100_000 and found["cached"] == 1
     assert found["frozen"] > 10_000  # the preloaded modules' objects: no collection in a worker touches them
+
+
+# Importing anything from scrapy loads Scrapy and Twisted: ~22 MiB in each process.
+LOADED_SCRAPY = "sorted(m for m in sys.modules if m.partition('.')[0] in ('scrapy', 'twisted'))"
+
+
+def test_extraction_stack_loads_no_scrapy() -> None:
+    """What the fork server preloads (pipelines/workers.py) and `newscrawl extract -j 0` runs."""
+    code = ("import json, sys\nimport pipelines.forkserver_guard, pipelines.warm, pipelines.process, "
+            f"crawler.pageanalysis, pipelines.workers\nprint(json.dumps({LOADED_SCRAPY}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120).stdout
+    assert json.loads(out.splitlines()[-1]) == []
+
+
+WORKER = f"""
+import json, sys
+
+from crawler.cli import main  # as the `newscrawl` script does: each worker runs this file again as __mp_main__
+
+
+def loaded(_: object = None) -> list[str]:
+    return {LOADED_SCRAPY}
+
+
+if __name__ == "__main__":
+    from crawler.items import RawPage
+    from crawler.pagejob import PageJob
+    from crawler.settings import NEWSCRAWL_PAGE_FUNCTION
+    from pipelines.workers import ExtractionWorkers
+
+    workers = ExtractionWorkers(1, NEWSCRAWL_PAGE_FUNCTION)
+    page = PageJob(RawPage(url="https://example.com/news/a-1", html=sys.argv[1],
+                           fetched_at="2024-03-06T00:00:00+00:00"))
+    [(_, result)] = list(workers.imap([(0, page)]))
+    in_worker = workers.executor.submit(loaded).result()  # the one worker, after its page
+    workers.close()
+    print(json.dumps({{"words": result.record.word_count if result.record else None, "worker": in_worker}}))
+"""
+
+
+def test_extraction_worker_holds_no_scrapy(tmp_path: Path) -> None:
+    script = tmp_path / "newscrawl_like.py"
+    script.write_text(WORKER, encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, str(script), article_html("Budget approved")], capture_output=True,
+                         text=True, check=True, timeout=120, env={**os.environ, "PYTHONPATH": str(root)}).stdout
+    found = json.loads(out.splitlines()[-1])
+    assert found["words"] and found["words"] > 200  # the worker did extract the page
+    assert found["worker"] == []
+
+
+EXTRACT = f"""
+import json, sys
+from crawler.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({{"code": code, "loaded": {LOADED_SCRAPY}}}))
+"""
+
+
+@pytest.mark.parametrize("inputs, jobs", [(["page.html"], "0"), (["pages.warc.gz"], "0"),
+                                          (["page.html", "pages.warc.gz"], "1")])
+def test_extract_command_loads_no_scrapy(tmp_path: Path, inputs: list[str], jobs: str) -> None:
+    """`newscrawl extract` builds every command's parser, but only the extraction stack is loaded."""
+    (tmp_path / "page.html").write_text(article_html("Budget approved"), encoding="utf-8")
+    write_warc(tmp_path / "pages.warc.gz", [Capture(f"https://example.com/news/story-{i}",
+                                                    article_html(f"Story {i}").encode()) for i in range(2)])
+    out = tmp_path / "records.jsonl"
+    result = subprocess.run([sys.executable, "-c", EXTRACT, "extract", "-j", jobs, "-o", str(out),
+                             *(str(tmp_path / name) for name in inputs)], capture_output=True, text=True,
+                            timeout=120, cwd=Path(__file__).parent.parent)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.splitlines()[-1])
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert found["code"] == 0
+    assert len(records) == sum({"page.html": 1, "pages.warc.gz": 2}[name] for name in inputs)
+    assert all(record.get("title") for record in records)
+    assert found["loaded"] == []
 
 
 def test_element_limit_is_exact_and_needs_no_tree() -> None:

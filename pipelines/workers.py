@@ -21,13 +21,16 @@ memory stays flat without it (bench/crawl_bench.py --memory).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import importlib
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Executor, Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
@@ -103,6 +106,20 @@ class ExtractionWorkers(Generic[J, R]):
         value = settings.get("NEWSCRAWL_WORKERS")
         workers = None if value in (None, "") else int(value)
         return cls(workers, settings.get("NEWSCRAWL_PAGE_FUNCTION"))
+
+    def start_soon(self) -> None:
+        """Start the worker processes now, in a thread, instead of at the first job: the fork
+        server's imports and warm-up (~1 s) then overlap the crawl's robots.txt and sitemaps.
+        The first job would start them in the caller's thread: the crawl's event loop."""
+        if self.executor is not None:
+            threading.Thread(target=self._start_processes, args=(self.executor,), name="pool-start",
+                             daemon=True).start()
+
+    def _start_processes(self, executor: Executor) -> None:
+        # The pool starts a process per job submitted while none is idle: one short wait per worker.
+        with contextlib.suppress(RuntimeError, CancelledError):  # closed, or broken: the jobs will say so
+            for future in [executor.submit(time.sleep, 0.05) for _ in range(self.workers)]:
+                future.result()
 
     async def run(self, job: J) -> R:
         if self.executor is None:

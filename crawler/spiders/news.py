@@ -90,6 +90,7 @@ class NewsSpider(DiscoveryMixin, Spider):
             written_many=self.state.articles if self.state is not None else None,
         )
         self.workers = ExtractionWorkers.from_settings(settings)
+        self.workers.start_soon()
 
     def on_closed(self) -> None:
         self.workers.close()

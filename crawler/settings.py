@@ -89,6 +89,7 @@ ADDONS = {
     "crawler.middlewares.secrets.RedactLogsAddon": 0,
     "crawler.addon.SitesFileAddon": 100,  # NEWSCRAWL_SITES_FILE
     "crawler.distributed.addon.RedisAddon": 110,  # REDIS_URL, with a sites file
+    "crawler.settingranges.CheckedSettingsAddon": 200,  # last: the numbers every other one set
 }
 EXTENSIONS = {
     "crawler.extensions.stateguard.StateGuard": 0,  # first: before any component opens the state

@@ -89,3 +89,14 @@ def test_scrapy_crawl_news_from_repo_root(server: MockServer, tmp_path: Path) ->
     assert record["title"] == "Council approves the budget"
     assert list(record)[:3] == ["schema_version", "url", "fetched_url"]
     assert schema_errors(record) == []
+
+
+def test_scrapy_crawl_refuses_a_newscrawl_number_out_of_range(tmp_path: Path) -> None:
+    # Under scrapy (and scrapyd) the add-on checks what `newscrawl` checks on its command line.
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "url=http://127.0.0.1:9/x", "-O",
+         str(tmp_path / "out.jsonl"), "-s", "NEWSCRAWL_NEARDUP_THRESHOLD=7"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "setting NEWSCRAWL_NEARDUP_THRESHOLD must be above 0 and at most 1, got '7'" in result.stderr
+    assert not (tmp_path / "out.jsonl").exists()

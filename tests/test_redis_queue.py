@@ -26,6 +26,7 @@ def queue_of(client: Redis, worker: str) -> LeasedPriorityQueue:
     queue = LeasedPriorityQueue(client, Spider("news"), KEYS.requests)
     queue.processing, queue.worker = KEYS.processing, worker
     queue.heartbeat_prefix, queue.dupefilter = KEYS.heartbeat(""), KEYS.dupefilter
+    queue.workers = KEYS.workers
     return queue
 
 
@@ -47,6 +48,20 @@ def test_pushes_are_filtered_in_redis_and_acks_follow_them(client: Redis) -> Non
     assert added == [True] and popped == []
     assert client.hlen(KEYS.processing) == 0 and client.zcard(KEYS.requests) == 3
     assert client.scard(KEYS.dupefilter) == 3
+
+
+def test_a_worker_takes_at_most_its_share_of_what_is_queued(client: Redis) -> None:
+    # Near the end of a run, a whole batch leased to one busy worker would leave the others idle.
+    queue = queue_of(client, "w1")
+    queue.exchange([(f"fp{i}", Request(f"http://a/{i}", priority=i)) for i in range(40)], [], 0)
+    assert len(queue.exchange([], [], 8)[1]) == 8  # one worker known: a full batch (32 left)
+    client.sadd(KEYS.workers, "w1", "w2", "w3")
+    assert len(queue.exchange([], [], 8)[1]) == 8  # 32 queued / 3 workers = 10: still a batch
+    assert len(queue.exchange([], [], 8)[1]) == 8  # 24 / 3
+    assert len(queue.exchange([], [], 8)[1]) == 5  # 16 / 3
+    assert len(queue.exchange([], [], 8)[1]) == 3  # 11 / 3
+    assert [len(queue.exchange([], [], 8)[1]) for _ in range(9)] == [2, 2, 1, 1, 1, 1, 0, 0, 0]
+    assert client.hlen(KEYS.processing) == 40
 
 
 def test_a_batch_popped_by_a_worker_that_dies_goes_back_whole(client: Redis) -> None:

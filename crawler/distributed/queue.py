@@ -15,9 +15,11 @@ from typing import Any
 from scrapy import Request
 from scrapy_redis.queue import PriorityQueue
 
-# KEYS: queue (ZSET), processing (HASH), dupefilter (SET).
+# KEYS: queue (ZSET), processing (HASH), dupefilter (SET), the run's workers (SET).
 # ARGV: worker, requests to pop, n, then n x (fingerprint or '' for unfiltered, score, member),
 # then the URLs to ack. Pushes come before acks: a page is settled only once its links are queued.
+# A worker takes at most its share of what is queued (queued / workers, at least 1): near the end
+# of a run a full batch leased to a busy worker left the others idle while it worked through it.
 _EXCHANGE = """
 local added = {}
 local n = tonumber(ARGV[3])
@@ -35,8 +37,13 @@ for i = at, #ARGV, 1000 do
   redis.call('HDEL', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV)))
 end
 local popped = {}
-if tonumber(ARGV[2]) > 0 then
-  popped = redis.call('ZPOPMIN', KEYS[1], ARGV[2])
+local want = tonumber(ARGV[2])
+if want > 1 then
+  local share = math.floor(redis.call('ZCARD', KEYS[1]) / math.max(1, redis.call('SCARD', KEYS[4])))
+  want = math.max(1, math.min(want, share))
+end
+if want > 0 then
+  popped = redis.call('ZPOPMIN', KEYS[1], want)
   for i = 1, #popped, 2 do
     local member = popped[i]
     local cut = string.find(member, '\\0', 1, true)
@@ -70,13 +77,14 @@ return moved
 
 
 class LeasedPriorityQueue(PriorityQueue):  # type: ignore[misc]
-    """Needs `processing` (hash key), `worker`, `heartbeat_prefix` and `dupefilter` (set key)
-    set after construction."""
+    """Needs `processing` (hash key), `worker`, `heartbeat_prefix`, `dupefilter` and `workers`
+    (set keys) set after construction."""
 
     processing: str
     worker: str
     heartbeat_prefix: str
     dupefilter: str
+    workers: str
 
     def _encode_request(self, request: Request) -> bytes:
         return request.url.encode() + b"\0" + bytes(super()._encode_request(request))
@@ -98,7 +106,7 @@ class LeasedPriorityQueue(PriorityQueue):  # type: ignore[misc]
         args += acks
         if getattr(self, "_script", None) is None:
             self._script = self.server.register_script(_EXCHANGE)  # EVALSHA: the script is sent once
-        added, popped = self._script(keys=[self.key, self.processing, self.dupefilter], args=args)
+        added, popped = self._script(keys=[self.key, self.processing, self.dupefilter, self.workers], args=args)
         return [bool(flag) for flag in added], [self._decode_request(m) for m in popped[::2]]
 
     def push(self, request: Request) -> None:

@@ -101,6 +101,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         self.queue.worker = self.worker
         self.queue.heartbeat_prefix = self.keys.heartbeat("")
         self.queue.dupefilter = self.keys.dupefilter
+        self.queue.workers = self.keys.workers
         try:
             self.server.sadd(self.keys.workers, self.worker)  # the coordinator waits for every one of them
         except RedisError as exc:

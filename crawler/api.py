@@ -148,6 +148,7 @@ def crawl(sites: Iterable[str] = (), *, urls: Iterable[str] = (), since: str | N
     """
     from crawler.cli.checks import check_setting, default_settings
     from crawler.cli.errors import UsageError
+    from crawler.settingranges import range_problem
     from pipelines.limits import parse_since
 
     job: dict[str, Any] = {"sites": [_checked_url(u) for u in _listed(sites)],
@@ -157,15 +158,19 @@ def crawl(sites: Iterable[str] = (), *, urls: Iterable[str] = (), since: str | N
     known = default_settings()
     chosen = {"NEWSCRAWL_SINCE": since, "NEWSCRAWL_MAX_ARTICLES": max_articles,
               "NEWSCRAWL_MAX_PAGES": max_pages, "NEWSCRAWL_DEPTH": depth}
+    arguments = {"NEWSCRAWL_MAX_ARTICLES": "max_articles", "NEWSCRAWL_MAX_PAGES": "max_pages",
+                 "NEWSCRAWL_DEPTH": "depth"}
     for name, value in {**{k: v for k, v in chosen.items() if v is not None}, **dict(settings or {})}.items():
+        if name in arguments and value is chosen[name] and isinstance(value, int | float):
+            problem = range_problem(name, value)  # named as the caller wrote it, not as the setting
+            if problem:
+                raise ValueError(f"{arguments[name]} {problem}, got {value!r}")
         try:
             check_setting(name, value, "settings", known)
             if name == "NEWSCRAWL_SINCE":
                 parse_since(value)
         except (UsageError, ValueError) as exc:
             raise ValueError(str(exc)) from None
-        if name in chosen and isinstance(value, int) and value < 0:
-            raise ValueError(f"{name} must be >= 0, got {value}")
         job["settings"][name] = value
     run = Crawl(job)
     if on_record is not None:

@@ -80,7 +80,11 @@ def test_crawl_refuses_bad_arguments_before_starting() -> None:
                             ({}, "nothing to crawl"),
                             ({"sites": "https://a.example/", "settings": {"DOWNLOAD_DELY": 0}},
                              "DOWNLOAD_DELAY"),
-                            ({"sites": "https://a.example/", "max_articles": -1}, ">= 0"),
+                            ({"sites": "https://a.example/", "max_articles": -1},
+                             "^max_articles must be at least 0, got -1$"),
+                            ({"sites": "https://a.example/", "depth": 1.5}, "^depth must be a whole number"),
+                            ({"sites": "https://a.example/", "settings": {"NEWSCRAWL_DEPTH": -2}},
+                             "^settings: NEWSCRAWL_DEPTH must be at least 0"),
                             ({"sites": "https://a.example/", "since": "someday"}, "must be like 2d")):
         with pytest.raises(ValueError, match=message):
             crawl(**kwargs)

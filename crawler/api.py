@@ -148,7 +148,7 @@ def crawl(sites: Iterable[str] = (), *, urls: Iterable[str] = (), since: str | N
     """
     from crawler.cli.checks import check_setting, default_settings
     from crawler.cli.errors import UsageError
-    from crawler.settingranges import range_problem
+    from crawler.settingranges import value_problem
     from pipelines.limits import parse_since
 
     job: dict[str, Any] = {"sites": [_checked_url(u) for u in _listed(sites)],
@@ -160,9 +160,10 @@ def crawl(sites: Iterable[str] = (), *, urls: Iterable[str] = (), since: str | N
               "NEWSCRAWL_MAX_PAGES": max_pages, "NEWSCRAWL_DEPTH": depth}
     arguments = {"NEWSCRAWL_MAX_ARTICLES": "max_articles", "NEWSCRAWL_MAX_PAGES": "max_pages",
                  "NEWSCRAWL_DEPTH": "depth"}
-    for name, value in {**{k: v for k, v in chosen.items() if v is not None}, **dict(settings or {})}.items():
-        if name in arguments and value is chosen[name] and isinstance(value, int | float):
-            problem = range_problem(name, value)  # named as the caller wrote it, not as the setting
+    overrides = dict(settings or {})
+    for name, value in {**{k: v for k, v in chosen.items() if v is not None}, **overrides}.items():
+        if name in arguments and name not in overrides and isinstance(value, int | float):
+            problem = value_problem(name, value)  # named as the caller wrote it, not as the setting
             if problem:
                 raise ValueError(f"{arguments[name]} {problem}, got {value!r}")
         try:

@@ -64,6 +64,17 @@ def range_problem(name: str, number: float) -> str | None:
     return None
 
 
+def value_problem(name: str, value: object) -> str | None:
+    """range_problem for a value as settings hold it (a number, or its text)."""
+    if name not in RANGES:
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]  # what is not a number is the problem
+    except (TypeError, ValueError):
+        return "must be a number"
+    return range_problem(name, number)
+
+
 def _describe(low: float | None, high: float | None, above: bool) -> str:
     def show(value: float) -> str:
         return str(value) if isinstance(value, int) else f"{value:g}"
@@ -85,10 +96,6 @@ class CheckedSettingsAddon:
             value = settings.get(name)
             if value is None or value == "":
                 continue
-            try:
-                number = float(value)
-            except (TypeError, ValueError):
-                raise ValueError(f"setting {name} must be a number, got {value!r}") from None
-            problem = range_problem(name, number)
+            problem = value_problem(name, value)
             if problem:
                 raise ValueError(f"setting {name} {problem}, got {value!r}")

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from crawler.settingranges import RANGES, range_problem
+from crawler.settingranges import value_problem
 from crawler.starturls import InvalidURL, check_start_url
 
 from .errors import UsageError
@@ -172,7 +172,7 @@ def check_setting(name: str, value: Any, where: str, known: BaseSettings | None 
             hint = f" (did you mean {close[0]}?)" if close else ""
             raise UsageError(f"{where}: unknown setting {name!r}{hint}")
         return
-    problem = _type_problem(name, value, known.get(name)) or _own_range_problem(name, value)
+    problem = _type_problem(name, value, known.get(name)) or value_problem(name, value)
     if problem:
         raise UsageError(f"{where}: {name} {problem}, got {value!r}")
 
@@ -222,16 +222,6 @@ def _type_problem(name: str, value: Any, default: Any) -> str | None:
                 return _range_problem(name, number)
             return None
     return None
-
-
-def _own_range_problem(name: str, value: Any) -> str | None:
-    if name not in RANGES:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return "must be a number"
-    return range_problem(name, number)
 
 
 def _range_problem(name: str, number: float) -> str | None:

@@ -25,7 +25,7 @@ _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 _PATH_SAFE = _UNRESERVED | frozenset("/:@!$&'()*+,;=")
 # What the path normalization changes: escapes, and characters outside the path's allowed set
 # (_PATH_SAFE); the rest passes through without a Python call per character.
-_PERCENT_OR_UNSAFE = re.compile(r"%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~/:@!$&'()*+,;=]")
+_PERCENT_OR_UNSAFE = re.compile(r"%[0-9A-Fa-f]{2}|[^" + re.escape("".join(sorted(_PATH_SAFE))) + "]")
 
 
 def host_of(url: str | None) -> str | None:

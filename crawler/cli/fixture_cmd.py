@@ -66,8 +66,7 @@ def run(args: argparse.Namespace) -> int:
         raw = RawPage(url=url, html="", fetched_at=fetched_at, content_type=content_type)
         provenance = f"real page from {url}, fetched by newscrawl fixture on {fetched_at[:10]}"
     raw.html = decode_html(body, raw.content_type)
-    # Imported here: every command's parser is built on each run, and the crawl commands must
-    # not load the extraction stack (their workers do).
+    # The extraction stack is imported when the command runs (see crawler/cli/__init__.py).
     from crawler.sitefixtures import expected_fields, write_site_fixture
     from pipelines.process import process_page
 
@@ -97,8 +96,7 @@ def slug_of(url: str) -> str:
 def fetch(url: str, overrides: dict[str, str]) -> tuple[bytes, str, str]:
     """The page's bytes as the crawl received them, its Content-Type, and when: a one-URL crawl
     archived to WARC (crawler/extensions/warc.py), read back (crawler/warcinput.py)."""
-    # Imported here: every command's parser is built on each run, and `newscrawl extract` must not
-    # load Scrapy (~22 MiB), which importing anything from scrapy does.
+    # The crawl is imported when the command runs (see crawler/cli/__init__.py).
     from crawler.spiders.news import NewsSpider
 
     from .scrapy_run import CrawlOutcome, crawl_settings, run_crawl

@@ -39,8 +39,7 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # Imported here: every command's parser is built on each run, and `newscrawl extract` must not
-    # load Scrapy (~22 MiB), which importing anything from scrapy does.
+    # The crawl is imported when the command runs (see crawler/cli/__init__.py).
     from crawler.extensions.stateguard import StateLocked, acquire
     from pipelines.output import new_run_id
 

@@ -35,8 +35,7 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # Imported here (Redis too): every command's parser is built on each run, and `newscrawl extract` must not
-    # load Scrapy (~22 MiB), which importing anything from scrapy does.
+    # The crawl and Redis are imported when the command runs (see crawler/cli/__init__.py).
     from redis.exceptions import RedisError
 
     from crawler.addon import apply_sites_file

@@ -16,6 +16,10 @@ RUN_ON_WORDS = 80  # a line longer than this is checked against the page's block
 _BLOCKS = ("p", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "dd", "dt")
 _MIN_BLOCK = 20  # characters: shorter blocks (a credit, a button) are not cut points
 _MAX_BLOCKS = 2000
+# Work (blocks x characters searched, a search counted as at least 1,000) that cutting lines may
+# cost on one page: every line is searched for every block, so a 10 MiB page of 20,000 long
+# paragraphs cost a CPU minute. A photo story's one run-on line costs ~1e6.
+_CUT_BUDGET = 300_000_000
 
 
 def split_run_on(text: str, tree: HtmlElement) -> str:
@@ -23,9 +27,16 @@ def split_run_on(text: str, tree: HtmlElement) -> str:
     if all(len(line.split()) <= RUN_ON_WORDS for line in lines):
         return text
     blocks = _leaf_blocks(tree)
+    whole = set(blocks)
+    budget = _CUT_BUDGET
     out: list[str] = []
     for line in lines:
-        out += _cut(line, blocks) if len(line.split()) > RUN_ON_WORDS else [line]
+        flat = " ".join(line.split()) if len(line.split()) > RUN_ON_WORDS else ""
+        if not flat or flat in whole or budget <= 0:
+            out.append(line)  # short, one block as it stands, or cutting has cost enough already
+            continue
+        budget -= len(blocks) * max(len(flat), 1000)
+        out += _cut(line, flat, blocks)
     return "\n".join(out)
 
 
@@ -43,13 +54,12 @@ def _leaf_blocks(tree: HtmlElement) -> list[str]:
     return found
 
 
-def _cut(line: str, blocks: list[str]) -> list[str]:
+def _cut(line: str, flat: str, blocks: list[str]) -> list[str]:
     """The line cut at the blocks it is made of; the line itself when it is one block.
 
     A block inside another found block (a pull quote repeating a sentence of its paragraph)
     is not a cut point.
     """
-    flat = " ".join(line.split())
     spans: list[tuple[int, int]] = []
     start = 0
     for block in blocks:  # document order: each block is looked for after the previous one

@@ -163,10 +163,11 @@ class Backfill:
             self.counts.update(delta)
             line = self._line(position, job, result)
             if line is not None:
-                data = (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
-                out.write(data)
+                data = json.dumps(line, ensure_ascii=False).encode("utf-8")
+                out.write(data)  # the newline apart: `+ "\n"` would copy a 10 MB line once more
+                out.write(b"\n")
                 out.flush()
-                size += len(data)
+                size += len(data) + 1
                 self.counts["lines"] += 1
             if progress is not None:
                 progress.save(position, size, self.counts)

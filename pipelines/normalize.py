@@ -14,7 +14,7 @@ from crawler.urls import canonical_url, host_of, site_of
 
 from .normalization.dates import DateContext, ParsedDate, parse_date
 from .normalization.datewords import language_fact
-from .normalization.language import detect_language
+from .normalization.language import LANGUAGE_SAMPLE, detect_language
 from .normalization.text import clean_block, clean_inline
 from .normalization.timezones import fixed, guess_timezone, zone
 from .normalization.words import count_words
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 # Lower is more reliable. A sitemap or feed date beats only the URL path.
+_HASH_SLICE = 1 << 20
 SOURCE_RANK = {"jsonld": 0, "meta": 1, "time": 2, "visible": 3, "script": 4, "sitemap": 4, "feed": 4, "url": 5}
 
 
@@ -32,7 +33,7 @@ def normalize_article(article: ExtractedArticle) -> ArticleRecord:
     text = clean_block(article.text)
     title = clean_inline(article.title) or ""
     language = (profile.language if profile and not text else None) or detect_language(
-        f"{title}\n{text}", article.html_lang or (profile.language if profile else None))
+        f"{title}\n{text[:LANGUAGE_SAMPLE]}", article.html_lang or (profile.language if profile else None))
     url = canonical_url(article.url)
     feed_formats = profile.feed_date_formats if profile else ()
     published, modified = choose_dates(article.dates, date_context(article, profile, language), feed_formats)
@@ -56,12 +57,20 @@ def normalize_article(article: ExtractedArticle) -> ArticleRecord:
         section=clean_inline(article.section),
         image=article.image,
         word_count=count_words(text),
-        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        content_hash=content_hash(text),
         fetched_at=article.fetched_at,
         http_status=article.http_status,
         input=article.input,
         requested_url=article.requested_url,
     )
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the text's UTF-8, encoded a slice at a time (a 10 MB text is not copied)."""
+    digest = hashlib.sha256()
+    for start in range(0, len(text), _HASH_SLICE):
+        digest.update(text[start:start + _HASH_SLICE].encode("utf-8"))
+    return digest.hexdigest()
 
 
 def date_context(article: ExtractedArticle, profile: SiteProfile | None, language: str | None) -> DateContext:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .langid_model import identifier
 
-_SAMPLE = 3000  # characters of text are plenty for a confident guess
+LANGUAGE_SAMPLE = 3000  # characters of text are plenty for a confident guess
 _MIN_TEXT = 80
 
 
@@ -17,7 +17,7 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
     declared = (declared or "").lower()[:2] or None
     if len(text) < _MIN_TEXT:
         return declared
-    lang, prob = identifier().classify(text[:_SAMPLE])
+    lang, prob = identifier().classify(text[:LANGUAGE_SAMPLE])
     if prob < 0.6 and declared:
         return declared
     return str(lang)

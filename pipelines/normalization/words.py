@@ -24,22 +24,41 @@ _SOUTHEAST = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+")  # Thai, 
 _WORD = re.compile(r"[\w\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
                    r"\u06d6-\u06ed\u0900-\u0dff\u0f00-\u0fff]+")
 _CHARS_PER_WORD = 4
+_LIST_CHARS = 1 << 16  # above this, matches are counted one by one, not listed
+
+
+def _count(pattern: re.Pattern[str], text: str) -> int:
+    """Matches of `pattern` in `text`. A list of a 10 MB text's words holds ~110 MiB at once;
+    counting them one by one holds one; listing them is faster on ordinary texts."""
+    if len(text) < _LIST_CHARS:
+        return len(pattern.findall(text))
+    return sum(1 for _ in pattern.finditer(text))
+
+
+def count_words(text: str) -> int:
+    """Words in `text`, counted the way its script separates them (see the module doc)."""
+    if len(text) < _LIST_CHARS:
+        return _remembered_count(text)
+    return _word_count(text)  # a cache would keep four texts of up to 10 MB each alive
 
 
 @lru_cache(maxsize=4)  # the classifier and the record count the same body text
-def count_words(text: str) -> int:
-    """Words in `text`, counted the way its script separates them (see the module doc)."""
+def _remembered_count(text: str) -> int:
+    return _word_count(text)
+
+
+def _word_count(text: str) -> int:
     if not text:
         return 0
     if text.isascii():  # the common case, without the script scans
-        return len(_WORD.findall(text))
-    cjk = len(_CJK.findall(text))
+        return _count(_WORD, text)
+    cjk = _count(_CJK, text)
     southeast = 0
     for run in _SOUTHEAST.findall(text):
         letters = sum(1 for ch in run if not unicodedata.combining(ch) and unicodedata.category(ch) != "Mn")
         southeast += -(-letters // _CHARS_PER_WORD)
     rest = _SOUTHEAST.sub(" ", _CJK.sub(" ", text)) if cjk or southeast else text
-    return cjk + southeast + len(_WORD.findall(rest))
+    return cjk + southeast + _count(_WORD, rest)
 
 
 def spaceless_share(text: str) -> float:

@@ -136,31 +136,50 @@ def print_crawl(result: dict[str, Any], workers: int) -> None:
               f"(target <= 1.1); peak of the tree over the run {result['peak_tree']:.0f} MiB (target <= 400)")
 
 
-def _aeb_page() -> tuple[bytes, bytes]:
-    """A real article page split around its body: (head part, one paragraph)."""
-    page = gzip.decompress(sorted((SHARED / "aeb" / "html").glob("*.html.gz"))[5].read_bytes())
-    sentence = b"The council approved the budget on Tuesday after a long debate about buses. "
-    return page, b"<p>" + sentence * 6 + b"</p>\n"
+def _aeb_page() -> bytes:
+    """A real article page."""
+    return gzip.decompress(sorted((SHARED / "aeb" / "html").glob("*.html.gz"))[5].read_bytes())
+
+
+_SENTENCE = b"The council approved the budget on Tuesday after a long debate about buses. "
+
+
+# Vietnamese, the first users' language: most letters take 2 bytes in UTF-8 and Python keeps
+# such text at 2 bytes a character, where English takes 1.
+_SENTENCE_VI = "Hội nghị toàn quốc tổng kết công tác năm 2023 và triển khai nhiệm vụ năm 2024 tại Hà Nội. ".encode()
+
+
+def _paragraphs_vi(count: int) -> bytes:
+    return b"".join(b"<p>%d. %s</p>\n" % (i, _SENTENCE_VI * 4) for i in range(count))
+
+
+def _paragraphs(count: int, start: int = 0) -> bytes:
+    """`count` paragraphs of ~480 bytes, each its own (numbered): trafilatura keeps one copy of
+    a paragraph repeated verbatim, which would hide what a page of real prose costs."""
+    return b"".join(b"<p>%d. %s</p>\n" % (start + i, _SENTENCE * 6) for i in range(count))
 
 
 def heavy_pages(folder: Path) -> dict[str, Path]:
     """Pages of about 10 MiB, each shaped to cost memory differently."""
     folder.mkdir(parents=True, exist_ok=True)
-    page, para = _aeb_page()
+    page = _aeb_page()
+    para = len(_paragraphs(1, 10_000))
     head = b"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Big page | Site</title>" \
            b"<meta property='og:type' content='article'></head><body><article><h1>Big page</h1>"
     tail = b"</article></body></html>"
     fill = CAP - len(head) - len(tail) - 1024
     shapes = {
-        "long article (10 MiB of paragraphs)": head + para * (fill // len(para)) + tail,
+        "long article (10 MiB of paragraphs)": head + _paragraphs(fill // para) + tail,
+        "long article in Vietnamese (10 MiB)": head.replace(b"lang='en'", b"lang='vi'")
+        + _paragraphs_vi(fill // len(_paragraphs_vi(1))) + tail,
         "live blog (4,000 dated posts)": head + b"".join(
             b"<div class='post'><time datetime='2024-03-05T10:%02d:00Z'>10:%02d</time><h2>Update %d</h2>%s</div>"
-            % (i % 60, i % 60, i, para * 4) for i in range(fill // (len(para) * 4 + 120))) + tail,
-        "inline script (9.5 MiB of JSON)": head + para * 20 + b"<script>window.__DATA__=" + json.dumps(
+            % (i % 60, i % 60, i, _paragraphs(4, 4 * i)) for i in range(fill // (para * 4 + 120))) + tail,
+        "inline script (9.5 MiB of JSON)": head + _paragraphs(20) + b"<script>window.__DATA__=" + json.dumps(
             {"items": ["x" * 90] * (fill // 100)}).encode() + b"</script>" + tail,
-        "table of 700k tiny cells": head + para * 5 + b"<table>" + b"".join(
+        "table of 700k tiny cells": head + _paragraphs(5) + b"<table>" + b"".join(
             b"<tr>" + b"<td>1</td>" * 20 + b"</tr>" for _ in range(fill // 210)) + b"</table>" + tail,
-        "120k links in lists": head + para * 5 + b"<ul>" + b"".join(
+        "120k links in lists": head + _paragraphs(5) + b"<ul>" + b"".join(
             b"<li><a href='/n/%d'>Story %d</a></li>" % (i, i) for i in range(fill // 40)) + b"</ul>" + tail,
         "the AEB page padded with 10 MiB of whitespace":
             page.replace(b"</body>", b" " * (fill - len(page)) + b"</body>"),

@@ -15,8 +15,10 @@ from crawler.pagejob import PageJob, PageResult
 from crawler.profiles import PROFILES
 from crawler.spiders.pagesignals import looks_like_article
 from pipelines.errors import PageRejected
+from pipelines.extract import extract_article
 from pipelines.extraction.document import decode_html, parse_html
-from pipelines.process import process_page
+from pipelines.extraction.hugepage import HUGE_TEXT, release_freed_memory
+from pipelines.process import finish_record
 
 __all__ = ["PageJob", "PageResult", "analyze_page"]
 
@@ -38,7 +40,14 @@ def analyze_page(job: PageJob) -> PageResult:
         pattern = profile.article_url if profile else None
         result.is_article = job.expect_article or looks_like_article(tree, raw.url, pattern)
         if result.is_article:
-            result.record = process_page(raw, tree)
+            article = extract_article(raw, tree=tree)
+            # process_page in two halves: a big page's tree and HTML are freed before its text
+            # is normalised, and the memory handed back to the system.
+            del tree
+            if len(raw.html) > HUGE_TEXT:
+                raw.html = ""
+                release_freed_memory()
+            result.record = finish_record(raw, article)
     except PageRejected as exc:
         result.rejected = (exc.reason, exc.detail)
     except Exception as exc:

@@ -17,6 +17,7 @@ from .extraction.authors import settle
 from .extraction.classify import check_article, check_blocked, link_density
 from .extraction.datefinder import declared_locale, find_dates
 from .extraction.document import parse_html
+from .extraction.hugepage import is_huge
 from .extraction.metadata import read_facts
 from .extraction.paragraphs import split_run_on
 from .extraction.structured import read_structured, unescape_twice_escaped
@@ -51,7 +52,8 @@ def extract_article(raw: RawPage, profile: SiteProfile | None = None, tree: Html
     dates = find_dates(tree, data, facts.canonical or raw.url, profile.date_xpath if profile else None)
     dates += [DateCandidate(value, source) for source, value in raw.hints.items() if source in ("sitemap", "feed")]
     noise = body_mod.page_noise(tree)
-    text = body_mod.extract_body(tree, page_url, profile.prune_xpaths if profile else (), noise)
+    text = body_mod.extract_body(tree, page_url, profile.prune_xpaths if profile else (), noise,
+                                 huge=is_huge(raw.html, tree))
     text = split_run_on(text, tree)  # a photo story's captions run together: one per line again
     body = body_mod.clean_body(text, title=title, noise=noise)
     description = _strip_lead_tag(facts.description, profile)

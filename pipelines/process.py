@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml.html import HtmlElement
 
-from crawler.items import ArticleRecord, RawPage
+from crawler.items import ArticleRecord, ExtractedArticle, RawPage
 
 from .errors import PageRejected
 from .extract import extract_article
@@ -26,7 +26,12 @@ if TYPE_CHECKING:
 
 def process_page(raw: RawPage, tree: HtmlElement | None = None) -> ArticleRecord:
     """RawPage -> valid ArticleRecord; PageRejected with a reason otherwise."""
-    record = normalize_article(extract_article(raw, tree=tree))
+    return finish_record(raw, extract_article(raw, tree=tree))
+
+
+def finish_record(raw: RawPage, article: ExtractedArticle) -> ArticleRecord:
+    """The second half of process_page: ExtractedArticle -> valid ArticleRecord."""
+    record = normalize_article(article)
     # Provenance, never exported: the sitemap/feed lastmod the page was listed with (change detection).
     record = replace(record, lastmod=raw.hints.get("lastmod"))
     errors = schema_errors(record.to_dict())

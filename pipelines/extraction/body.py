@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 
 from ..normalization.datetext import find_dates as find_line_dates
 from ..normalization.words import count_words, spaceless_share
-from . import authors, boilerplate, fallback, signals
+from . import authors, boilerplate, fallback, hugepage, signals
 from .titles import node_text, squash
 
 _ALT_ARTIFACT = re.compile(r"^[\x20-\x7e]+ hinh anh \d+$", re.I)
@@ -65,14 +65,19 @@ class Body:
 
 
 def extract_body(tree: HtmlElement, url: str | None, prune_xpaths: tuple[str, ...] = (),
-                 noise: PageNoise | None = None) -> str:
+                 noise: PageNoise | None = None, *, huge: bool = False) -> str:
     """Main text as lines (one paragraph each); '' when trafilatura finds none.
 
     trafilatura runs with its own fallbacks (its readability and justext comparisons): on
     711 WCXB articles its fast mode stopped after the first block of 39 pages that the full
     mode read whole (body F1 0.917 -> 0.932). readability-lxml reads the page too only when
     prose paragraphs were left out, and can only add to the text (fallback.expand).
+    A `huge` page (hugepage.py) is read in pieces, each as a page of its own; their texts are
+    joined in order.
     """
+    if huge:
+        return "\n".join(filter(None, (extract_body(doc, url, prune_xpaths, noise)
+                                        for doc in hugepage.documents(tree))))
     doc = trafilatura.bare_extraction(
         tree, url=url, include_comments=False, include_tables=True, with_metadata=False, fast=False,
         prune_xpath=list(prune_xpaths) or None,

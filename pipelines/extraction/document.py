@@ -66,6 +66,7 @@ def looks_binary(text: str) -> bool:
 # tree several times: a 10 MiB page of 700k table cells took 2 GB and a minute, one of 120k
 # links 1.3 GB; past ten times the largest real page, a page is refused with its reason.
 MAX_ELEMENTS = 100_000
+INVISIBLE = frozenset({"script", "style", "noscript", "template"})
 
 
 class _TooManyElements(Exception):
@@ -109,6 +110,19 @@ def _too_many_elements(data: bytes | str) -> bool:
     except (etree.ParserError, ValueError):
         return False  # the real parse below reports it
     return counter.count > MAX_ELEMENTS
+
+
+def visible_chars(node: lxml.html.HtmlElement, limit: int) -> int:
+    """Characters of text in `node` outside scripts and styles (its own tail not counted), up
+    to just past `limit`: a count, not a copy of the text, which may be 10 MB."""
+    count = -len(node.tail or "")
+    for each in node.iter():
+        if each.tag not in INVISIBLE:  # a script's code is its .text; the text after it is page text
+            count += len(each.text or "")
+        count += len(each.tail or "")
+        if count > limit:
+            break
+    return count
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement:

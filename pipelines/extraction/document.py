@@ -25,8 +25,13 @@ _C0_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _C0_BYTES = bytes(code for code in range(0x20) if code not in (0x09, 0x0A, 0x0D))  # the same, in UTF-8
 
 
+_UTF8_SHARE = 10
+_UTF8_LEADS = [bytes([lead]) for lead in range(0xC2, 0xF5)]  # first bytes of multi-byte characters
+
+
 def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Decode a page: BOM, then valid UTF-8, then the declared charset, then cp1252.
+    """Decode a page: BOM, then valid UTF-8 (a last character cut off or a few stray bytes
+    allowed), then the declared charset, then cp1252.
 
     A body that decodes as strict UTF-8 is UTF-8 whatever the header says: the
     reverse mistake (a UTF-8 page labelled iso-8859-1) is the common one, and
@@ -37,8 +42,12 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
             return _finish(body[len(bom):].decode(encoding, errors="replace"))
     try:
         return _finish(body.decode("utf-8"))
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(body) - 3 and exc.reason == "unexpected end of data":
+            return _finish(body[:exc.start].decode("utf-8"))  # cut inside its last character
+    text = body.decode("utf-8", errors="replace")
+    if _mostly_utf8(text, body):
+        return _finish(text)
     declared = [http_content_type_encoding(content_type) if content_type else None,
                 html_body_declared_encoding(body)]
     for name in declared:
@@ -49,6 +58,16 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
             except (UnicodeDecodeError, LookupError):
                 continue
     return _finish(body.decode("cp1252", errors="replace"))
+
+
+def _mostly_utf8(text: str, body: bytes) -> bool:
+    """UTF-8 but for a few stray bytes (a Latin-1 name pasted into a UTF-8 template): at least
+    ten valid multi-byte characters for each invalid sequence. Decoding the whole page as
+    cp1252 for them would garble every other non-ASCII letter; a legacy 8-bit page has
+    next to no valid multi-byte sequences."""
+    bad = text.count("\ufffd") - body.count(b"\xef\xbf\xbd")  # not the page's own U+FFFD
+    valid = sum(body.count(lead) for lead in _UTF8_LEADS) - bad  # lead bytes, counted in C
+    return valid >= _UTF8_SHARE * bad
 
 
 def _finish(text: str) -> str:

@@ -40,13 +40,11 @@ def analyze_page(job: PageJob) -> PageResult:
         pattern = profile.article_url if profile else None
         result.is_article = job.expect_article or looks_like_article(tree, raw.url, pattern)
         if result.is_article:
-            article = extract_article(raw, tree=tree)
-            # process_page in two halves: a big page's tree and HTML are freed before its text
-            # is normalised, and the memory handed back to the system.
-            del tree
-            if len(raw.html) > HUGE_TEXT:
-                raw.html = ""
-                release_freed_memory()
+            big = len(raw.html) > HUGE_TEXT
+            article = extract_article(raw, tree=tree, release_html=True)
+            del tree  # process_page in two halves: the tree is freed before the text is normalised
+            if big:
+                release_freed_memory()  # and a big page's memory handed back to the system
             result.record = finish_record(raw, article)
     except PageRejected as exc:
         result.rejected = (exc.reason, exc.detail)

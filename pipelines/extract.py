@@ -37,13 +37,18 @@ def resolve_profile(raw: RawPage) -> SiteProfile | None:
     return profile_for_host(host_of(raw.url))
 
 
-def extract_article(raw: RawPage, profile: SiteProfile | None = None, tree: HtmlElement | None = None
-                    ) -> ExtractedArticle:
-    """Extract one page; PageRejected when it is not an article."""
+def extract_article(raw: RawPage, profile: SiteProfile | None = None, tree: HtmlElement | None = None,
+                    *, release_html: bool = False) -> ExtractedArticle:
+    """Extract one page; PageRejected when it is not an article. `release_html`: the caller
+    owns `raw` and needs its HTML no more, which is dropped once read (a 10 MiB page's HTML
+    is 10 to 40 MiB of str, not held while its text is extracted)."""
     profile = profile or resolve_profile(raw)
     if tree is None:  # the workers pass the tree they already parsed for links
         tree = parse_html(raw.html)
     check_blocked(tree, raw.html)
+    huge = is_huge(raw.html, tree)
+    if release_html:
+        raw.html = ""
     data = read_structured(tree)
     page_url = raw.url or None
     facts = read_facts(tree, data, page_url, profile.author_xpath if profile else None)
@@ -52,10 +57,10 @@ def extract_article(raw: RawPage, profile: SiteProfile | None = None, tree: Html
     dates = find_dates(tree, data, facts.canonical or raw.url, profile.date_xpath if profile else None)
     dates += [DateCandidate(value, source) for source, value in raw.hints.items() if source in ("sitemap", "feed")]
     noise = body_mod.page_noise(tree)
-    text = body_mod.extract_body(tree, page_url, profile.prune_xpaths if profile else (), noise,
-                                 huge=is_huge(raw.html, tree))
+    text = body_mod.extract_body(tree, page_url, profile.prune_xpaths if profile else (), noise, huge=huge)
     text = split_run_on(text, tree)  # a photo story's captions run together: one per line again
     body = body_mod.clean_body(text, title=title, noise=noise)
+    del text  # the text before cleaning: up to 40 MB on a 10 MiB page
     description = _strip_lead_tag(facts.description, profile)
     body.text = _strip_first_line_tag(body.text, facts.description, description)
     if facts.visible_lead and squash(title) not in squash(facts.visible_lead):  # not a header block

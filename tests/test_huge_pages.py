@@ -5,13 +5,17 @@ pages stay small; bench/crawl_bench.py --memory-extract measures the real sizes.
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 
 import lxml.html
 import pytest
 
+from crawler.backfill import write_json_line
 from crawler.items import RawPage
 from pipelines.extraction import hugepage, paragraphs, signals
 from pipelines.extraction.document import parse_html, visible_chars
+from pipelines.normalization.text import clean_block
 from pipelines.normalization.words import _word_count, count_words
 from pipelines.normalize import content_hash
 from pipelines.process import process_page
@@ -114,3 +118,22 @@ def test_long_texts_are_counted_and_hashed_as_short_ones() -> None:
     assert len(text) > 2 * (1 << 20)
     assert count_words(text) == _word_count(text) == sum(count_words(line) for line in lines)
     assert content_hash(text) == hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_a_json_line_with_a_long_text_is_the_same_bytes_written_in_slices() -> None:
+    text = "\n".join(f'Line {i}: "quoted" \\ back\tslash, Hà Nội \x07 😀 {i}' for i in range(4_000))
+    for record in ({"url": "https://a.example/1", "text": text, "authors": ["Ngọc Anh"], "word_count": 9,
+                    "tz_assumed": False, "image": None, "duplicate_similarity": 0.875}, {"error": "x"}, {}):
+        out = io.BytesIO()
+        size = write_json_line(out, record)
+        assert out.getvalue() == (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        assert size == len(out.getvalue())
+
+
+def test_a_clean_text_is_not_copied_and_an_unclean_one_is_still_cleaned() -> None:
+    text = "\n".join(paragraph(i) for i in range(50)) + "\nHà Nội 😀"
+    assert clean_block(text) is text
+    for dirty, clean in (("a  b", "a b"), (" a", "a"), ("a \nb", "a\nb"), ("a\n\nb", "a\nb"), ("a\n", "a"),
+                         ("a\tb", "a b"), ("a\u00a0b", "a b"), ("a\u200bb", "ab"), ("a\u2028b", "a\nb"),
+                         ("a\rb", "a\nb"), ("e\u0301", "é")):
+        assert clean_block(dirty) == clean, dirty

@@ -37,7 +37,7 @@ def split_run_on(text: str, tree: HtmlElement) -> str:
             continue
         budget -= len(blocks) * max(len(flat), 1000)
         out += _cut(line, flat, blocks)
-    return "\n".join(out)
+    return text if len(out) == len(lines) else "\n".join(out)  # nothing cut: no copy of the text
 
 
 def _leaf_blocks(tree: HtmlElement) -> list[str]:

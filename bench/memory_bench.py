@@ -172,6 +172,9 @@ def heavy_pages(folder: Path) -> dict[str, Path]:
         "long article (10 MiB of paragraphs)": head + _paragraphs(fill // para) + tail,
         "long article in Vietnamese (10 MiB)": head.replace(b"lang='en'", b"lang='vi'")
         + _paragraphs_vi(fill // len(_paragraphs_vi(1))) + tail,
+        # One character outside the BMP makes Python keep the whole text at 4 bytes a character.
+        "long article, one emoji in its first line": head + "<p>Tin nóng 😀</p>".encode()
+        + _paragraphs(fill // para) + tail,
         "live blog (4,000 dated posts)": head + b"".join(
             b"<div class='post'><time datetime='2024-03-05T10:%02d:00Z'>10:%02d</time><h2>Update %d</h2>%s</div>"
             % (i % 60, i % 60, i, _paragraphs(4, 4 * i)) for i in range(fill // (para * 4 + 120))) + tail,

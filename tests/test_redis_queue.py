@@ -27,6 +27,7 @@ def queue_of(client: Redis, worker: str) -> LeasedPriorityQueue:
     queue.processing, queue.worker = KEYS.processing, worker
     queue.heartbeat_prefix, queue.dupefilter = KEYS.heartbeat(""), KEYS.dupefilter
     queue.workers = KEYS.workers
+    queue.last_exchange = KEYS.last_exchange(worker)
     return queue
 
 
@@ -171,3 +172,21 @@ def test_a_worker_that_finds_the_queue_empty_looks_again_soon(redis_url: str, cl
     assert client.zcard(KEYS.requests) == 0 and scheduler.pushes == []  # handed over, not queued again
     assert client.hget(KEYS.processing, "http://a/x").startswith(b"w1|")  # type: ignore[union-attr]
     scheduler.close("finished")
+
+
+def test_an_exchange_sent_again_after_a_lost_reply_is_answered_again_not_done_twice(client: Redis) -> None:
+    # The outage retry sends the same exchange again when Redis ran it but the reply was lost:
+    # a second pop would leave the first batch leased to this live worker, never crawled.
+    queue = queue_of(client, "w1")
+    queue.exchange([(f"fp{i}", Request(f"http://a/{i}", priority=i)) for i in range(10)], [], 0)
+    pushes = [("fp-new", Request("http://a/new"))]
+    first = queue.exchange(pushes, ["http://a/gone"], 3, token="t1")
+    again = queue.exchange(pushes, ["http://a/gone"], 3, token="t1")
+    assert first[0] == again[0] == [True]  # the push is still reported new, not a duplicate
+    assert [r.url for r in again[1]] == [r.url for r in first[1]] == ["http://a/9", "http://a/8", "http://a/7"]
+    assert client.hlen(KEYS.processing) == 3 and client.zcard(KEYS.requests) == 8
+    after = queue.exchange([], [], 3, token="t2")  # a new exchange pops the next ones
+    assert [r.url for r in after[1]] == ["http://a/6", "http://a/5", "http://a/4"]
+    assert client.hlen(KEYS.processing) == 6
+    other = queue_of(client, "w2").exchange([], [], 1, token="t2")  # tokens are per worker
+    assert [r.url for r in other[1]] == ["http://a/3"]

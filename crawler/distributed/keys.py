@@ -42,6 +42,9 @@ class RunKeys:
     def heartbeat(self, worker: str) -> str:
         return f"{self.base}:worker:{worker}"  # STRING with a short TTL while the worker lives
 
+    def last_exchange(self, worker: str) -> str:
+        return f"{self.base}:exchange:{worker}"  # STRING: the worker's last exchange and its reply
+
     @property
     def reports(self) -> str:
         return f"{self.base}:reports"  # HASH worker -> its run summary (JSON)

@@ -102,6 +102,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         self.queue.heartbeat_prefix = self.keys.heartbeat("")
         self.queue.dupefilter = self.keys.dupefilter
         self.queue.workers = self.keys.workers
+        self.queue.last_exchange = self.keys.last_exchange(self.worker)
         try:
             self.server.sadd(self.keys.workers, self.worker)  # the coordinator waits for every one of them
         except RedisError as exc:

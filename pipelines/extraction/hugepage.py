@@ -2,19 +2,20 @@
 
 The longest of 2,094 real pages in the dev sets had 483,212 characters of visible text. A
 page with over HUGE_TEXT (a live blog of thousands of posts, a book-length report) costs
-trafilatura ~20 bytes per character at once: it copies the tree three times and builds its
-output as a fifth, and its readability comparison holds every candidate's text as word
-objects (10 MB of prose took 330 MiB). Such a page is cut along its own elements into
-documents of at most PIECE_TEXT characters, each with the ancestors of its elements (an <li>
-stays in its <ul>), and trafilatura reads them one after the other.
+trafilatura ~20 bytes per character at once: it holds our tree, three copies of it and its
+output tree, and its readability comparison holds every candidate's text as word objects
+(10 MB of prose took 330 MiB). Such a page is cut along its own elements into documents of at
+most PIECE_TEXT characters, each with the ancestors of its elements (an <li> stays in its
+<ul>), and each document is extracted as a page of its own (body.extract_body).
 """
 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 from collections.abc import Iterator
 from copy import deepcopy
+from functools import cache
+from typing import Any
 
 import lxml.html
 from lxml.html import HtmlElement
@@ -95,20 +96,17 @@ def release_freed_memory() -> None:
     """Hand the heap a big page's trees left free back to the system (glibc's malloc_trim; a
     no-op elsewhere). glibc keeps it otherwise: after a 10 MiB live blog the process held
     45 MiB more than its live data while the record's text was still to be normalised."""
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
-def _load_libc() -> ctypes.CDLL | None:
-    name = ctypes.util.find_library("c")
+@cache
+def _malloc_trim() -> Any:
     try:
-        libc = ctypes.CDLL(name) if name else None
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)  # the process's own libc: no search
     except OSError:
         return None
-    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
-
-
-_LIBC = _load_libc()
 
 
 def _append_text(parent: HtmlElement, text: str) -> None:

@@ -63,9 +63,11 @@ def test_a_huge_page_is_read_in_pieces_with_every_paragraph_in_order(monkeypatch
 
 def test_pieces_keep_their_ancestors_and_loose_text(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(hugepage, "PIECE_TEXT", 500)
-    items = "".join(f"<li>{paragraph(i)}</li>" for i in range(40))
-    tree = parse_html(f"<html><body><div id='main'>Loose text before the list. <ul class='posts'>{items}</ul>"
-                      "Text after the list.<script>var a = 1;</script></div></body></html>")
+    first = "".join(f"<li>{paragraph(i)}</li>" for i in range(20))
+    second = "".join(f"<li>{paragraph(i)}</li>" for i in range(20, 40))
+    tree = parse_html(f"<html><body><div id='main'>Loose text before the lists. <ul class='posts'>{first}</ul>"
+                      f"Text between them.<script>var a = 1;</script><ul class='posts'>{second}</ul>"
+                      "Text after the lists.</div></body></html>")
     docs = list(hugepage.documents(tree))
     assert len(docs) > 5
     for doc in docs:
@@ -74,9 +76,25 @@ def test_pieces_keep_their_ancestors_and_loose_text(monkeypatch: pytest.MonkeyPa
             assert li.getparent().getparent().get("id") == "main"
         assert not doc.findall(".//script")
     text = " ".join(" ".join(doc.find("body").text_content().split()) for doc in docs)
-    assert text.startswith("Loose text before the list.")
-    assert text.endswith("Text after the list.")
+    assert text.startswith("Loose text before the lists.")
+    assert text.endswith("Text after the lists.")
+    assert "Text between them." in text
     assert [text.index(paragraph(i)) for i in range(40)] == sorted(text.index(paragraph(i)) for i in range(40))
+
+
+def test_only_the_container_of_nearly_all_the_text_is_cut_into_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Cut whole, a page's menus and footer came out as pieces of their own and read as text.
+    monkeypatch.setattr(hugepage, "PIECE_TEXT", 2_000)
+    posts = "".join(f"<div class='post'><p>{paragraph(i)}</p></div>" for i in range(200))
+    menu = "".join(f"<li><a href='/s/{i}'>Section number {i}</a></li>" for i in range(20))
+    tree = parse_html(f"<html><body><header><ul>{menu}</ul></header><main><article><div class='live'>{posts}"
+                      "</div></article></main><footer>Copyright 2024 City News. All rights reserved.</footer>"
+                      "</body></html>")
+    docs = list(hugepage.documents(tree))
+    text = " ".join(doc.find("body").text_content() for doc in docs)
+    assert "Section number" not in text and "Copyright" not in text
+    assert all(paragraph(i) in text for i in range(200))
+    assert all(doc.find("body/main/article/div").get("class") == "live" for doc in docs)
 
 
 def test_an_ordinary_page_is_not_huge() -> None:

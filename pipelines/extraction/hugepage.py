@@ -24,6 +24,7 @@ from .document import INVISIBLE, visible_chars
 
 HUGE_TEXT = 1_000_000  # characters of visible text, twice the longest real page seen
 PIECE_TEXT = 200_000
+MAIN_SHARE = 0.9
 
 # A piece: the element (copied whole, its tail included) or a loose text, under its
 # ancestors below <body>, outermost first.
@@ -36,12 +37,13 @@ def is_huge(html: str, tree: HtmlElement) -> bool:
 
 
 def documents(tree: HtmlElement) -> Iterator[HtmlElement]:
-    """The page's <body> as documents of at most PIECE_TEXT characters each (one element
-    holding more is cut further), in the page's order."""
+    """The page's main container as documents of at most PIECE_TEXT characters each (one
+    element holding more is cut further), in the page's order."""
     body = tree.find("body")
+    container, ancestors = _main_container(tree if body is None else body)
     group: list[_Piece] = []
     size = 0
-    for piece, chars in _pieces(tree if body is None else body, ()):
+    for piece, chars in _pieces(container, ancestors):
         if group and size + chars > PIECE_TEXT:
             yield _document(group)
             group, size = [], 0
@@ -49,6 +51,23 @@ def documents(tree: HtmlElement) -> Iterator[HtmlElement]:
         size += chars
     if group:
         yield _document(group)
+
+
+def _main_container(body: HtmlElement) -> tuple[HtmlElement, tuple[HtmlElement, ...]]:
+    """The deepest element holding MAIN_SHARE of the page's visible text, and its ancestors
+    below <body> with itself. On a page this size the article's text is nearly all of it;
+    cut whole, the page's menus, cookie notices and sidebars came out as pieces of their own,
+    and extracted alone they read as text (+33 lines a page on 28 AEB layouts scaled up)."""
+    node: HtmlElement = body
+    chain: tuple[HtmlElement, ...] = ()
+    total = visible_chars(body, 10**9)
+    while True:
+        sizes = [(visible_chars(child, 10**9), child) for child in node
+                 if isinstance(child.tag, str) and child.tag not in INVISIBLE]
+        chars, child = max(sizes, key=lambda size: size[0], default=(0, None))
+        if child is None or chars < MAIN_SHARE * total:
+            return node, chain
+        node, chain = child, (*chain, child)
 
 
 def _pieces(node: HtmlElement, ancestors: tuple[HtmlElement, ...]) -> Iterator[tuple[_Piece, int]]:

@@ -155,3 +155,16 @@ def test_a_clean_text_is_not_copied_and_an_unclean_one_is_still_cleaned() -> Non
                          ("a\tb", "a b"), ("a\u00a0b", "a b"), ("a\u200bb", "ab"), ("a\u2028b", "a\nb"),
                          ("a\rb", "a\nb"), ("e\u0301", "é")):
         assert clean_block(dirty) == clean, dirty
+
+
+def test_one_giant_paragraph_and_a_giant_table_keep_all_their_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hugepage, "HUGE_TEXT", 5_000)
+    monkeypatch.setattr(hugepage, "PIECE_TEXT", 2_000)
+    one_paragraph = ("<html><head><title>Budget | Site</title><meta property='og:type' content='article'></head>"
+                     f"<body><nav><a href='/'>Home</a></nav><article><h1>Budget</h1><p>{SENTENCE * 200}</p>"
+                     "</article></body></html>")
+    assert record_text(one_paragraph).count("council approved") == 200  # one element: one piece, uncut
+    rows = "".join(f"<tr><td>{paragraph(i)}</td><td>{SENTENCE}</td></tr>" for i in range(200))
+    table = f"<html><head><title>Budget | Site</title></head><body><table>{rows}</table></body></html>"
+    assert len(list(hugepage.documents(parse_html(table)))) > 10  # cut between rows, each in a <table>
+    assert record_text(table).count("council approved") == 400

@@ -77,8 +77,8 @@ class DiscoveryMixin:
         """Once a site's discovery is complete, its articles go to the queue together, so
         the newest is fetched first; links come last (most were in a sitemap already)."""
         queued, state.held_entries = state.held_entries, []
-        for url, priority, date, source, lastmod in queued:
-            yield self.article_request(url, priority=priority, date=date, source=source, lastmod=lastmod)
+        for entry in queued:
+            yield self._entry_request(*entry)
         held, state.held = state.held, []
         self.frontier.prefetch(url for url, _ in held)
         for url, depth in held:
@@ -170,13 +170,18 @@ class DiscoveryMixin:
             offer = self.frontier.offer_article(url, entry.date, lastmod=entry.lastmod)
             if offer.url:
                 state = self.frontier.site_for(offer.url)
+                listed = (offer.url, offer.priority, entry.date, entry.source, entry.lastmod)
                 if state is not None and state.discovery_pending > 0:
-                    state.held_entries.append((offer.url, offer.priority, entry.date, entry.source, entry.lastmod))
+                    state.held_entries.append(listed)
                 else:
-                    yield self.article_request(offer.url, priority=offer.priority, date=entry.date,
-                                               source=entry.source, lastmod=entry.lastmod)
+                    yield self._entry_request(*listed)
             elif offer.skipped in ("older_than_since", "offsite", "seen_before"):
                 self.count(f"skipped/{offer.skipped}", url)
+
+    def _entry_request(self, url: str, priority: int, date: str | None, source: str | None,
+                       lastmod: str | None) -> Request:
+        """The request of a sitemap/feed article, as SiteState.held_entries keeps it."""
+        return self.article_request(url, priority=priority, date=date, source=source, lastmod=lastmod)
 
     def _older_than_since(self, entry: Entry) -> bool:
         if self.frontier.since is None or not entry.date:

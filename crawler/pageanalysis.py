@@ -17,7 +17,7 @@ from crawler.spiders.pagesignals import looks_like_article
 from pipelines.errors import PageRejected
 from pipelines.extract import extract_article
 from pipelines.extraction.document import decode_html, parse_html
-from pipelines.extraction.hugepage import HUGE_TEXT, release_freed_memory
+from pipelines.extraction.hugepage import is_big, release_freed_memory
 from pipelines.process import finish_record
 
 __all__ = ["PageJob", "PageResult", "analyze_page"]
@@ -40,7 +40,7 @@ def analyze_page(job: PageJob) -> PageResult:
         pattern = profile.article_url if profile else None
         result.is_article = job.expect_article or looks_like_article(tree, raw.url, pattern)
         if result.is_article:
-            big = len(raw.html) > HUGE_TEXT
+            big = is_big(raw.html)  # read before extraction releases the HTML
             article = extract_article(raw, tree=tree, release_html=True)
             del tree  # process_page in two halves: the tree is freed before the text is normalised
             if big:

@@ -33,7 +33,12 @@ _Piece = tuple[tuple[HtmlElement, ...], HtmlElement | str]
 
 def is_huge(html: str, tree: HtmlElement) -> bool:
     """More than HUGE_TEXT characters of visible text (the page's length rules most pages out)."""
-    return len(html) > HUGE_TEXT and visible_chars(tree, HUGE_TEXT) > HUGE_TEXT
+    return is_big(html) and visible_chars(tree, HUGE_TEXT) > HUGE_TEXT
+
+
+def is_big(html: str) -> bool:
+    """HTML long enough to hold a huge page's text (what is_huge asks first)."""
+    return len(html) > HUGE_TEXT
 
 
 def documents(tree: HtmlElement) -> Iterator[HtmlElement]:

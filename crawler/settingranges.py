@@ -3,7 +3,7 @@
 A number out of range would not fail where it is read: a negative depth, a zero part size or
 pop batch, a negative worker count were clamped or taken as "off" without a word, and a
 near-duplicate threshold of 7 stopped the run with a traceback half-way through its start.
-`newscrawl` checks `-s` and a sites file's settings with `range_problem` (one-line errors,
+`newscrawl` checks `-s` and a sites file's settings with `value_problem` (one-line errors,
 crawler/cli/checks.py); `CheckedSettingsAddon` checks the same under `scrapy crawl` and scrapyd.
 """
 

@@ -22,8 +22,8 @@ from .normalization.words import count_words
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+_HASH_SLICE = 1 << 16  # characters of text encoded at a time for its hash
 # Lower is more reliable. A sitemap or feed date beats only the URL path.
-_HASH_SLICE = 1 << 16
 SOURCE_RANK = {"jsonld": 0, "meta": 1, "time": 2, "visible": 3, "script": 4, "sitemap": 4, "feed": 4, "url": 5}
 
 
